@@ -1,0 +1,211 @@
+"""The command line: `python -m timeline COMMAND`. A thin layer over the library.
+
+Library exceptions become one-line errors that say what to do next; exit codes are 0 (ok),
+1 (the log or the request has problems) and 2 (bad arguments).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .load import InvalidLog, load_events, load_vocab, read_log
+from .query import Filters, filter_events
+from .validate import errors, problems_json
+
+DEFAULT_EVENTS = Path(__file__).resolve().parent.parent / "events.yaml"
+
+EXAMPLES = {
+    "validate": "python -m timeline validate events.yaml",
+    "list": "python -m timeline list --country KP,RU --from 2025-06 --lang ja",
+    "stats": "python -m timeline stats --theme japan-rok",
+    "export": "python -m timeline export --format png --out briefing.png --country KR,JP --template slide",
+    "diff": "python -m timeline diff old.yaml events.yaml",
+    "outlook": "python -m timeline outlook --days 90",
+    "synth": "python -m timeline synth --events 10000 --seed 1 --out big.yaml",
+    "bench": "python -m timeline bench --quick",
+}
+
+
+class UsageError(Exception):
+    """Bad arguments: the message says what was wrong and what is accepted."""
+
+
+def _csv_list(values: list[str] | None) -> tuple[str, ...]:
+    out: list[str] = []
+    for v in values or []:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return tuple(dict.fromkeys(out))
+
+
+def add_filter_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("filters")
+    g.add_argument("--from", dest="date_from", metavar="DATE", help="start of the window: YYYY, YYYY-MM or YYYY-MM-DD")
+    g.add_argument("--to", dest="date_to", metavar="DATE", help="end of the window (partial dates cover their period)")
+    g.add_argument("--country", action="append", metavar="CODES", help="ISO codes, repeatable or comma-separated: KR,KP")
+    g.add_argument("--theme", action="append", metavar="IDS", help="theme ids, e.g. japan-rok,dprk-military")
+    g.add_argument("--type", action="append", metavar="IDS", help="event types, e.g. summit,missile-launch")
+    g.add_argument("--min-importance", type=int, default=1, metavar="N", help="1 (all), 2 or 3 (major only)")
+    g.add_argument("--status", action="append", metavar="IDS", help="occurred, scheduled, expected, postponed, cancelled")
+    g.add_argument("--query", default="", metavar="TEXT", help="free text in en/ja/ko or an alias (이재명, 金正恩)")
+
+
+def filters_from_args(args, vocab) -> Filters:
+    f = Filters(date_from=args.date_from, date_to=args.date_to, countries=_csv_list(args.country),
+                themes=_csv_list(args.theme), types=_csv_list(args.type), min_importance=args.min_importance,
+                statuses=_csv_list(args.status), query=args.query or "")
+    bad = f.problems(vocab)
+    if bad:
+        raise UsageError("; ".join(bad))
+    return f
+
+
+def _events(args):
+    vocab = load_vocab()
+    df = load_events(args.events, vocab)
+    return vocab, df, filter_events(df, filters_from_args(args, vocab))
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+def cmd_validate(args) -> int:
+    vocab = load_vocab()
+    paths = args.paths or [str(DEFAULT_EVENTS)]
+    all_problems, total, failed = [], 0, False
+    for path in paths:
+        report = read_log(path, vocab)
+        all_problems.extend(report.problems)
+        if report.ok:
+            total += len(report.events)
+        else:
+            failed = True
+    if args.json:
+        print(problems_json(all_problems))
+        return 1 if failed else 0
+    for p in all_problems:
+        print(p.format())
+    errs = errors(all_problems)
+    warns = len(all_problems) - len(errs)
+    if failed:
+        print(f"{len(errs)} error(s), {warns} warning(s) in {len(paths)} file(s)")
+        return 1
+    print(f"OK: {total} events" + (f" ({warns} warning(s))" if warns else ""))
+    return 0
+
+
+def cmd_list(args) -> int:
+    from . import export, tables
+
+    vocab, _, df = _events(args)
+    if args.format == "csv":
+        sys.stdout.write(export.csv_text(df, vocab, args.lang))
+    elif args.format == "json":
+        rows = tables.chronology(df, vocab, args.lang)
+        print(json.dumps(rows.to_dict(orient="records"), ensure_ascii=False, indent=2))
+    else:
+        rows = tables.chronology(df, vocab, args.lang, with_summary=False)
+        _print_table(rows[["date", "title", "countries", "type", "importance"]], args.lang)
+        print(f"\n{len(df)} event(s)" if args.lang == "en" else f"\n{len(df)} 件")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from . import tables
+
+    vocab, _, df = _events(args)
+    counts = tables.stats(df, vocab, args.lang)
+    print(f"{len(df)} events")
+    for name, series in counts.items():
+        print(f"\nby {name}:")
+        for key, value in series.items():
+            print(f"  {key:<40} {value:>5}")
+    return 0
+
+
+def _print_table(rows, lang: str) -> None:
+    from .tables import LABELS
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+    cols = list(rows.columns)
+    head = [LABELS[lang].get(c, c) for c in cols]
+    data = [[str(v) for v in r] for r in rows.itertuples(index=False)]
+    limits = {"title": 60, "countries": 30}
+    for r in data:
+        for i, c in enumerate(cols):
+            lim = limits.get(c)
+            if lim and width(r[i]) > lim:
+                cut = r[i]
+                while width(cut) > lim - 1:
+                    cut = cut[:-1]
+                r[i] = cut + "…"
+    widths = [max([width(h)] + [width(r[i]) for r in data]) for i, h in enumerate(head)]
+    pad = lambda s, w: s + " " * (w - width(s))  # noqa: E731
+    print("  ".join(pad(h, w) for h, w in zip(head, widths)).rstrip())
+    print("  ".join("-" * w for w in widths))
+    for r in data:
+        print("  ".join(pad(s, w) for s, w in zip(r, widths)).rstrip())
+
+
+# -- the parser -----------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m timeline",
+        description="Korean Peninsula event timeline: validate, list, count and export a curated YAML log.",
+        epilog="Examples:\n  " + "\n  ".join(EXAMPLES.values()),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=f"Example:\n  {EXAMPLES[name]}",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        return p
+
+    p = command("validate", "check one or more logs; print every problem with its location and code")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="log files (default: the bundled events.yaml)")
+    p.add_argument("--json", action="store_true", help="print the problems as JSON")
+    p.set_defaults(func=cmd_validate)
+
+    p = command("list", "print the filtered events, date-sorted")
+    _events_arg(p)
+    add_filter_args(p)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--lang", choices=("en", "ja"), default="en")
+    p.set_defaults(func=cmd_list)
+
+    p = command("stats", "count the filtered events by month, country, theme and type")
+    _events_arg(p)
+    add_filter_args(p)
+    p.add_argument("--lang", choices=("en", "ja"), default="en")
+    p.set_defaults(func=cmd_stats)
+
+    for extra in _EXTRA_COMMANDS:
+        extra(command)
+    return parser
+
+
+def _events_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--events", default=str(DEFAULT_EVENTS), metavar="PATH",
+                   help="the log to read (default: the bundled events.yaml)")
+
+
+_EXTRA_COMMANDS: list = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except InvalidLog as exc:
+        print(f"error: {exc}\nRun `python -m timeline validate` for the full list.", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0

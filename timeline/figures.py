@@ -1,0 +1,262 @@
+"""Events -> Plotly figures. No file I/O, no Dash: every figure is testable as a plain function.
+
+Visual contract of the timeline:
+- one swim lane per country, theme or type (an event with two countries sits in both lanes);
+- colour is the vocabulary's fixed colour of the event's first theme (or first country when the
+  lanes are themes), so the same thing is the same colour in every chart;
+- size grows with importance; filled = occurred, hollow = scheduled/expected, dotted hollow =
+  postponed, cross = cancelled;
+- a circle is an exact day; a diamond on a thin bar is a month or year (the bar covers the whole
+  period, so it never looks like an exact day); a thick bar is a span with an `end`;
+- a dashed vertical line marks today.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .model import Vocabulary
+from .tables import date_label, labels
+
+FONT = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Meiryo, Helvetica Neue, Arial, sans-serif"
+SIZES = {1: 9, 2: 13, 3: 18}
+WEBGL_THRESHOLD = 3000      # above this many markers the timeline uses WebGL traces
+TRIM_THRESHOLD = 5000       # above this many events hover text is trimmed to date and title
+MAX_SLOTS = 4               # rows inside one lane before markers are allowed to overlap
+
+TEXT = {
+    "en": {"today": "Today", "events": "Events per month", "by": "by primary theme", "none": "No events match",
+           "key": "● exact day   ◆ month/year (bar = whole period)   ▬ span   ○ planned   ⊙ postponed   ✕ cancelled",
+           "importance": "importance", "planned": "planned", "chain": "Chain of related events"},
+    "ja": {"today": "今日", "events": "月別の件数", "by": "主テーマ別", "none": "該当する出来事はありません",
+           "key": "● 日付確定   ◆ 月・年のみ（帯＝該当期間）   ▬ 期間   ○ 予定   ⊙ 延期   ✕ 中止",
+           "importance": "重要度", "planned": "予定", "chain": "関連する出来事の連鎖"},
+}
+
+
+def lane_key(group: str) -> str:
+    return {"country": "countries", "theme": "themes", "type": "type"}[group]
+
+
+def color_kind(group: str) -> str:
+    """Colour by theme, except when the lanes are themes: then by country."""
+    return "country" if group == "theme" else "theme"
+
+
+def _symbol(precision: str, status: str) -> str:
+    base = "circle" if precision == "day" else "diamond"
+    if status == "cancelled":
+        return "x"
+    if status == "postponed":
+        return base + "-open-dot"
+    if status in ("scheduled", "expected"):
+        return base + "-open"
+    return base
+
+
+def _esc(text: str) -> str:
+    """Plotly renders a subset of HTML in hover text: escape so titles show literally."""
+    return html.escape(str(text), quote=False)
+
+
+def lanes(df: pd.DataFrame, vocab: Vocabulary, group: str) -> tuple[pd.DataFrame, list[str]]:
+    """One row per (event, lane) with its y position; lane ids in display order (vocabulary order)."""
+    key = lane_key(group)
+    rows = df.assign(lane=df[key])
+    if key != "type":
+        rows = rows.explode("lane")
+    order = [t for t in vocab.kind(group) if t in set(rows["lane"])]
+    order += sorted(set(rows["lane"]) - set(order))
+    rank = {lane: i for i, lane in enumerate(order)}
+    rows = rows.assign(lane_index=rows["lane"].map(rank)).sort_values(["lane_index", "start", "id"], kind="stable")
+    rows["y"] = rows["lane_index"].astype(float) + _offsets(rows)
+    return rows, order
+
+
+def _offsets(rows: pd.DataFrame) -> np.ndarray:
+    """Spread markers that are close in time over up to MAX_SLOTS rows inside their lane."""
+    if rows.empty:
+        return np.zeros(0)
+    start = rows["start"].to_numpy("datetime64[D]").astype("int64")
+    stop = rows["stop"].to_numpy("datetime64[D]").astype("int64")
+    lane = rows["lane_index"].to_numpy()
+    span_days = max(int(stop.max() - start.min()), 30)
+    gap = span_days / 70  # markers closer than this (in days, at full width) would touch
+    slot = np.zeros(len(rows), dtype=int)
+    last_end: list[float] = []
+    prev_lane = None
+    for i in range(len(rows)):
+        if lane[i] != prev_lane:
+            last_end, prev_lane = [-1e18] * MAX_SLOTS, lane[i]
+        s = start[i]
+        choice = next((k for k in range(MAX_SLOTS) if last_end[k] + gap <= s), None)
+        if choice is None:
+            choice = int(np.argmin(last_end))
+        slot[i] = choice
+        last_end[choice] = max(stop[i], s)
+    used = pd.Series(slot).groupby(lane).transform("max").to_numpy() + 1  # centre lanes that use few rows
+    return (slot - (used - 1) / 2) * (0.72 / MAX_SLOTS)
+
+
+def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group: str = "country",
+                    selected: str | None = None, today: dt.date | None = None,
+                    highlight: set[str] | frozenset[str] = frozenset(), x_range: tuple | None = None,
+                    webgl: bool | None = None, rangeslider: bool = True, title: str | None = None) -> go.Figure:
+    """Swim-lane timeline of `df` (already filtered)."""
+    t = TEXT[lang]
+    today = today or dt.date.today()
+    rows, order = lanes(df, vocab, group)
+    ckind = color_kind(group)
+    ckey = "countries" if ckind == "country" else "themes"
+    rows = rows.assign(color_id=rows[ckey].map(lambda v: v[0] if len(v) else ""))
+    if webgl is None:
+        webgl = len(rows) > WEBGL_THRESHOLD
+    Scatter = go.Scattergl if webgl else go.Scatter
+    trim = len(df) > TRIM_THRESHOLD
+    fig = go.Figure()
+
+    # Bars: spans (thick) and the whole period of month/year dates (thin). One trace per colour.
+    bar_rows = rows[(rows["end"] != "") | (rows["precision"] != "day")]
+    for cid in _ordered(bar_rows["color_id"], vocab, ckind):
+        part = bar_rows[bar_rows["color_id"] == cid]
+        for is_span, width, opacity in ((True, 7, 0.55), (False, 3, 0.45)):
+            seg = part[(part["end"] != "") == is_span]
+            if seg.empty:
+                continue
+            xs, ys = [], []
+            for s, e, y in zip(seg["start"], seg["stop"] + pd.Timedelta(days=1), seg["y"]):
+                xs += [s, e, None]
+                ys += [y, y, None]
+            fig.add_trace(Scatter(x=xs, y=ys, mode="lines", line={"color": vocab.color(ckind, cid), "width": width},
+                                  opacity=opacity, hoverinfo="skip", showlegend=False,
+                                  legendgroup=cid, name=vocab.label(ckind, cid, lang)))
+
+    # Markers: at the day, or the middle of a month/year period.
+    mid = rows["start"] + (rows["stop"] - rows["start"]) / 2
+    rows = rows.assign(x=np.where((rows["precision"] == "day") | (rows["end"] != ""), rows["start"], mid))
+    for cid in _ordered(rows["color_id"], vocab, ckind):
+        part = rows[rows["color_id"] == cid]
+        color = vocab.color(ckind, cid)
+        fig.add_trace(Scatter(
+            x=part["x"], y=part["y"], mode="markers", name=vocab.label(ckind, cid, lang), legendgroup=cid,
+            customdata=part["id"].to_numpy(),
+            hovertext=[_hover(r, vocab, lang, trim) for r in part.to_dict("records")],
+            hovertemplate="%{hovertext}<extra></extra>",
+            marker={"color": color, "size": part["importance"].map(SIZES).to_numpy(),
+                    "symbol": [_symbol(p, s) for p, s in zip(part["precision"], part["status"])],
+                    "line": {"color": color, "width": 2}, "opacity": 0.9},
+        ))
+
+    marked = rows[rows["id"].isin(highlight)]
+    if len(marked):
+        fig.add_trace(Scatter(x=marked["x"], y=marked["y"], mode="markers", hoverinfo="skip", showlegend=False,
+                              name="new", marker={"size": marked["importance"].map(SIZES) + 12, "symbol": "circle-open",
+                                                  "color": "#f5b041", "line": {"width": 3, "color": "#f5b041"}}))
+    sel = rows[rows["id"] == selected] if selected else rows.iloc[0:0]
+    if len(sel):
+        fig.add_trace(Scatter(x=sel["x"], y=sel["y"], mode="markers", hoverinfo="skip", showlegend=False,
+                              name="selected", marker={"size": sel["importance"].map(SIZES) + 10,
+                                                       "symbol": "circle-open", "color": "#111",
+                                                       "line": {"width": 3, "color": "#111"}}))
+
+    n = max(len(order), 1)
+    lane_labels = [_lane_label(vocab, group, lane, lang) for lane in order]
+    fig.update_layout(
+        template="plotly_white", font={"family": FONT, "size": 13},
+        height=max(320, 110 + 46 * n + (60 if rangeslider else 0)),
+        margin={"l": 10, "r": 10, "t": 40 if title else 12, "b": 10},
+        title={"text": _esc(title), "x": 0.01} if title else None,
+        hovermode="closest", hoverlabel={"font": {"family": FONT}, "align": "left"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 12}},
+        yaxis={"tickmode": "array", "tickvals": list(range(len(order))), "ticktext": lane_labels,
+               "range": [n - 0.5, -0.5], "showgrid": False, "zeroline": False, "fixedrange": True,
+               "automargin": True},
+        xaxis={"type": "date", "showgrid": True, "gridcolor": "#eee", "automargin": True,
+               "rangeslider": {"visible": rangeslider, "thickness": 0.06}},
+        dragmode="zoom", uirevision=f"{group}",
+    )
+    for i in range(0, n, 2):  # zebra bands make lanes readable
+        fig.add_hrect(y0=i - 0.5, y1=i + 0.5, fillcolor="#f4f6f8", line_width=0, layer="below")
+    _today_line(fig, today, t["today"])
+    if x_range is not None:
+        fig.update_xaxes(range=list(x_range))
+    elif len(rows):
+        lo, hi = rows["start"].min(), rows["stop"].max()
+        pad = max((hi - lo) * 0.03, pd.Timedelta(days=10))
+        fig.update_xaxes(range=[lo - pad, max(hi, pd.Timestamp(today)) + pad])
+    if df.empty:
+        fig.add_annotation(text=t["none"], showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                           font={"size": 16, "color": "#666"})
+    return fig
+
+
+def _lane_label(vocab: Vocabulary, group: str, lane: str, lang: str) -> str:
+    text = vocab.label(group, lane, lang)
+    return _esc(text if len(text) <= 26 else text[:25] + "…")
+
+
+def _ordered(values: pd.Series, vocab: Vocabulary, kind: str) -> list[str]:
+    present = set(values)
+    out = [t for t in vocab.kind(kind) if t in present]
+    return out + sorted(present - set(out))
+
+
+def _hover(r: dict, vocab: Vocabulary, lang: str, trim: bool) -> str:
+    other = "ja" if lang == "en" else "en"
+    title = r[f"title_{lang}"] or r[f"title_{other}"]
+    if trim:
+        return f"<b>{_esc(title[:80])}</b><br>{_esc(date_label(r, lang))}"
+    status = vocab.label("status", r["status"], lang)
+    return (f"<b>{_esc(title)}</b><br>{_esc(date_label(r, lang))}"
+            f"{' · ' + _esc(status) if r['status'] != 'occurred' else ''}<br>"
+            f"{_esc(labels(r['countries'], vocab, 'country', lang))}<br>"
+            f"<i>{_esc(vocab.label('type', r['type'], lang))}</i>")
+
+
+def _today_line(fig: go.Figure, today: dt.date, label: str, row=None, col=None) -> None:
+    kw = {"row": row, "col": col} if row else {}
+    fig.add_vline(x=pd.Timestamp(today).to_pydatetime().timestamp() * 1000, line_dash="dash", line_color="#c0392b",
+                  line_width=1.5, **kw)
+    fig.add_annotation(x=pd.Timestamp(today), y=1, yref="paper" if not row else "y domain", text=label,
+                       showarrow=False, yanchor="bottom", font={"color": "#c0392b", "size": 11}, **kw)
+
+
+def activity_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", today: dt.date | None = None,
+                    x_range: tuple | None = None) -> go.Figure:
+    """Events per month, stacked by each event's primary (first) theme."""
+    t = TEXT[lang]
+    counts = activity_counts(df)
+    fig = go.Figure()
+    for theme in _ordered(pd.Series(counts.columns, dtype=object), vocab, "theme"):
+        fig.add_trace(go.Bar(x=counts.index, y=counts[theme], name=vocab.label("theme", theme, lang),
+                             marker_color=vocab.color("theme", theme), showlegend=False,
+                             hovertemplate="%{x|%Y-%m}: %{y} — " + _esc(vocab.label("theme", theme, lang))
+                             + "<extra></extra>"))
+    fig.update_layout(
+        template="plotly_white", barmode="stack", height=190, bargap=0.15,
+        font={"family": FONT, "size": 12}, margin={"l": 10, "r": 10, "t": 28, "b": 10},
+        title={"text": f"{t['events']} <span style='font-size:11px;color:#777'>({t['by']})</span>",
+               "x": 0.01, "font": {"size": 13}},
+        yaxis={"title": None, "rangemode": "tozero", "fixedrange": True, "automargin": True},
+        xaxis={"type": "date", "automargin": True}, uirevision="activity",
+    )
+    if x_range is not None:
+        fig.update_xaxes(range=list(x_range))
+    return fig
+
+
+def activity_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """Month (first day) x primary theme -> number of events, with empty months as zeros."""
+    if df.empty:
+        return pd.DataFrame(dtype="int64")
+    month = df["start"].dt.to_period("M")
+    primary = df["themes"].map(lambda v: v[0])
+    table = pd.crosstab(month, primary)
+    full = pd.period_range(month.min(), month.max(), freq="M")
+    table = table.reindex(full, fill_value=0)
+    table.index = table.index.to_timestamp()
+    return table

@@ -1,0 +1,98 @@
+"""Events -> display tables in one language: the chronology (年表), counts, sources, labels.
+
+Shared by the command line (`list`, `stats`), the app's table and every export, so a date or a
+label reads the same everywhere.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .model import PartialDate, Vocabulary, format_span
+
+LABELS = {
+    "en": {"date": "Date", "title": "Event", "summary": "Summary", "countries": "Countries", "themes": "Themes",
+           "type": "Type", "importance": "Importance", "status": "Status", "sources": "Sources", "id": "ID",
+           "notes": "Notes", "month": "Month", "count": "Events"},
+    "ja": {"date": "日付", "title": "出来事", "summary": "概要", "countries": "国・地域", "themes": "テーマ",
+           "type": "種別", "importance": "重要度", "status": "状況", "sources": "出典", "id": "ID",
+           "notes": "注記", "month": "月", "count": "件数"},
+}
+
+
+def date_label(row, lang: str = "en") -> str:
+    """"Sep 2025", "8 Sep 2025 – 9 Sep 2025", "2025年9月頃": never more precise than the log."""
+    start = PartialDate.parse(row["date"])
+    end = PartialDate.parse(row["end"]) if row["end"] else None
+    return format_span(start, end, lang, bool(row["approximate"]))
+
+
+def labels(values, vocab: Vocabulary, kind: str, lang: str, sep: str = ", ") -> str:
+    return sep.join(vocab.label(kind, v, lang) for v in values)
+
+
+def source_line(source: dict) -> str:
+    """"Publisher: title <url>" (or the report's section)."""
+    where = source.get("url") or (f"section {source['section']}" if source.get("section") else "")
+    return f"{source.get('publisher', '')}: {source.get('title', '')}" + (f" <{where}>" if where else "")
+
+
+def chronology(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", with_summary: bool = True) -> pd.DataFrame:
+    """One row per event with display columns in `lang`, date-sorted (the 年表)."""
+    other = "ja" if lang == "en" else "en"
+    rows = []
+    for row in df.itertuples(index=False):
+        r = row._asdict()
+        rows.append({
+            "id": r["id"],
+            "date": date_label(r, lang),
+            "title": r[f"title_{lang}"] or r[f"title_{other}"],
+            "summary": r[f"summary_{lang}"] or r[f"summary_{other}"],
+            "countries": labels(r["countries"], vocab, "country", lang, "・" if lang == "ja" else ", "),
+            "themes": labels(r["themes"], vocab, "theme", lang, "・" if lang == "ja" else ", "),
+            "type": vocab.label("type", r["type"], lang),
+            "importance": r["importance"],
+            "status": vocab.label("status", r["status"], lang),
+            "sources": "; ".join(source_line(s) for s in r["sources"]),
+            "notes": r["notes"],
+        })
+    cols = ["id", "date", "title", "summary", "countries", "themes", "type", "importance", "status", "sources",
+            "notes"]
+    out = pd.DataFrame(rows, columns=cols)
+    return out if with_summary else out.drop(columns=["summary"])
+
+
+def publishers(df: pd.DataFrame) -> list[str]:
+    """Publishers cited by these events, most cited first (ties alphabetical)."""
+    counts: dict[str, int] = {}
+    for sources in df["sources"]:
+        for s in sources:
+            name = s.get("publisher", "").strip()
+            if name:
+                counts[name] = counts.get(name, 0) + 1
+    return sorted(counts, key=lambda n: (-counts[n], n))
+
+
+def all_sources(df: pd.DataFrame) -> list[dict]:
+    """Every distinct source cited by these events, in event order."""
+    seen, out = set(), []
+    for sources in df["sources"]:
+        for s in sources:
+            key = (s.get("url") or "", s.get("title", ""), s.get("section", ""))
+            if key not in seen:
+                seen.add(key)
+                out.append(s)
+    return out
+
+
+def stats(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en") -> dict[str, pd.Series]:
+    """Counts by month, country, theme and type (an event counts once per country and theme it has)."""
+    month = df["start"].dt.strftime("%Y-%m").value_counts().sort_index()
+    if len(month):
+        full = pd.period_range(month.index[0], month.index[-1], freq="M").strftime("%Y-%m")
+        month = month.reindex(full, fill_value=0)
+    country = df["countries"].explode().dropna().value_counts()
+    theme = df["themes"].explode().dropna().value_counts()
+    kind = df["type"].value_counts()
+    relabel = lambda s, k: s.rename(index=lambda v: vocab.label(k, v, lang))  # noqa: E731
+    return {"month": month, "country": relabel(country, "country"), "theme": relabel(theme, "theme"),
+            "type": relabel(kind, "type")}
