@@ -6,12 +6,14 @@ Library exceptions become one-line errors that say what to do next; exit codes a
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 from .load import InvalidLog, load_events, load_vocab, read_log
-from .query import Filters, filter_events
+from .export import FORMATS, TEMPLATES
+from .query import GROUPS, Filters, filter_events
 from .validate import errors, problems_json
 
 DEFAULT_EVENTS = Path(__file__).resolve().parent.parent / "events.yaml"
@@ -123,6 +125,38 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from . import export
+
+    vocab = load_vocab()
+    report = read_log(args.events, vocab)
+    if not report.ok:
+        raise InvalidLog(report.problems)
+    filters = filters_from_args(args, vocab)
+    try:
+        date = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        raise UsageError(f"--date {args.date!r}: use YYYY-MM-DD")
+    briefing = export.Briefing(filter_events(report.events, filters), vocab, filters, args.lang, args.title, date,
+                               log_size=len(report.events), log_updated=log_updated(report), group=args.group)
+    try:
+        data = export.export_bytes(briefing, args.format, args.template)
+    except export.ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    Path(args.out).write_bytes(data)
+    print(f"wrote {args.out} ({len(briefing.df)} events, {len(data):,} bytes)")
+    return 0
+
+
+def log_updated(report) -> str | None:
+    """Last update of the log: meta.updated, else the newest added/updated date of an event."""
+    if report.meta.get("updated"):
+        return str(report.meta["updated"])
+    stamps = [s for s in list(report.events["updated"]) + list(report.events["added"]) if s]
+    return max(stamps) if stamps else None
+
+
 def _print_table(rows, lang: str) -> None:
     from .tables import LABELS
     import unicodedata
@@ -183,17 +217,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "ja"), default="en")
     p.set_defaults(func=cmd_stats)
 
-    for extra in _EXTRA_COMMANDS:
-        extra(command)
+    p = command("export", "export the filtered events as a briefing chart, table or slide pack")
+    _events_arg(p)
+    add_filter_args(p)
+    p.add_argument("--format", required=True, choices=FORMATS)
+    p.add_argument("--out", required=True, metavar="FILE", help="where to write (the folder must exist)")
+    p.add_argument("--template", choices=tuple(TEMPLATES), default="slide", help="chart size: slide (16:9), a4, square")
+    p.add_argument("--title", help="chart title (default: generated from the filters)")
+    p.add_argument("--lang", choices=("en", "ja"), default="en")
+    p.add_argument("--group", choices=GROUPS, default="country", help="timeline lanes")
+    p.add_argument("--date", help="generation date printed on the export, YYYY-MM-DD (default: today)")
+    p.set_defaults(func=cmd_export)
     return parser
 
 
 def _events_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--events", default=str(DEFAULT_EVENTS), metavar="PATH",
                    help="the log to read (default: the bundled events.yaml)")
-
-
-_EXTRA_COMMANDS: list = []
 
 
 def main(argv: list[str] | None = None) -> int:

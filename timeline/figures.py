@@ -58,7 +58,7 @@ def _symbol(precision: str, status: str) -> str:
     return base
 
 
-def _esc(text: str) -> str:
+def esc(text: str) -> str:
     """Plotly renders a subset of HTML in hover text: escape so titles show literally."""
     return html.escape(str(text), quote=False)
 
@@ -169,7 +169,7 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
         template="plotly_white", font={"family": FONT, "size": 13},
         height=max(320, 110 + 46 * n + (60 if rangeslider else 0)),
         margin={"l": 10, "r": 10, "t": 40 if title else 12, "b": 10},
-        title={"text": _esc(title), "x": 0.01} if title else None,
+        title={"text": esc(title), "x": 0.01} if title else None,
         hovermode="closest", hoverlabel={"font": {"family": FONT}, "align": "left"},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 12}},
         yaxis={"tickmode": "array", "tickvals": list(range(len(order))), "ticktext": lane_labels,
@@ -181,7 +181,7 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     )
     for i in range(0, n, 2):  # zebra bands make lanes readable
         fig.add_hrect(y0=i - 0.5, y1=i + 0.5, fillcolor="#f4f6f8", line_width=0, layer="below")
-    _today_line(fig, today, t["today"])
+    today_line(fig, today, t["today"])
     if x_range is not None:
         fig.update_xaxes(range=list(x_range))
     elif len(rows):
@@ -196,7 +196,7 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
 
 def _lane_label(vocab: Vocabulary, group: str, lane: str, lang: str) -> str:
     text = vocab.label(group, lane, lang)
-    return _esc(text if len(text) <= 26 else text[:25] + "…")
+    return esc(text if len(text) <= 26 else text[:25] + "…")
 
 
 def _ordered(values: pd.Series, vocab: Vocabulary, kind: str) -> list[str]:
@@ -209,15 +209,15 @@ def _hover(r: dict, vocab: Vocabulary, lang: str, trim: bool) -> str:
     other = "ja" if lang == "en" else "en"
     title = r[f"title_{lang}"] or r[f"title_{other}"]
     if trim:
-        return f"<b>{_esc(title[:80])}</b><br>{_esc(date_label(r, lang))}"
+        return f"<b>{esc(title[:80])}</b><br>{esc(date_label(r, lang))}"
     status = vocab.label("status", r["status"], lang)
-    return (f"<b>{_esc(title)}</b><br>{_esc(date_label(r, lang))}"
-            f"{' · ' + _esc(status) if r['status'] != 'occurred' else ''}<br>"
-            f"{_esc(labels(r['countries'], vocab, 'country', lang))}<br>"
-            f"<i>{_esc(vocab.label('type', r['type'], lang))}</i>")
+    return (f"<b>{esc(title)}</b><br>{esc(date_label(r, lang))}"
+            f"{' · ' + esc(status) if r['status'] != 'occurred' else ''}<br>"
+            f"{esc(labels(r['countries'], vocab, 'country', lang))}<br>"
+            f"<i>{esc(vocab.label('type', r['type'], lang))}</i>")
 
 
-def _today_line(fig: go.Figure, today: dt.date, label: str, row=None, col=None) -> None:
+def today_line(fig: go.Figure, today: dt.date, label: str, row=None, col=None) -> None:
     kw = {"row": row, "col": col} if row else {}
     fig.add_vline(x=pd.Timestamp(today).to_pydatetime().timestamp() * 1000, line_dash="dash", line_color="#c0392b",
                   line_width=1.5, **kw)
@@ -234,7 +234,7 @@ def activity_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", today
     for theme in _ordered(pd.Series(counts.columns, dtype=object), vocab, "theme"):
         fig.add_trace(go.Bar(x=counts.index, y=counts[theme], name=vocab.label("theme", theme, lang),
                              marker_color=vocab.color("theme", theme), showlegend=False,
-                             hovertemplate="%{x|%Y-%m}: %{y} — " + _esc(vocab.label("theme", theme, lang))
+                             hovertemplate="%{x|%Y-%m}: %{y} — " + esc(vocab.label("theme", theme, lang))
                              + "<extra></extra>"))
     fig.update_layout(
         template="plotly_white", barmode="stack", height=190, bargap=0.15,

@@ -1,0 +1,485 @@
+"""Briefing exports of exactly the plotted events: charts, tables and a slide pack.
+
+The contract (tests hold it):
+- templates: `slide` 16:9 (PNG 1920x1080 px), `a4` landscape (297x210 mm for PDF), `square`;
+- every chart carries a title (generated from the filters unless given), a subtitle listing the
+  active filters and date window, and a footer with the source line (publishers cited by the
+  plotted events, shortened when long), the data version (event count, last update of the log)
+  and the generation date;
+- the same log, filters and `date` give byte-identical SVG, CSV and Markdown;
+- PNG, SVG, PDF and PPTX need a Chromium (Kaleido); CSV, XLSX, Markdown and HTML never do.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import threading
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from . import figures
+from .model import PartialDate, Vocabulary
+from .query import Filters
+from .tables import LABELS, all_sources, chronology, publishers, source_line
+
+FORMATS = ("png", "svg", "pdf", "html", "csv", "xlsx", "md", "pptx")
+NEEDS_BROWSER = ("png", "svg", "pdf", "pptx")
+MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
+        "csv": "text/csv", "md": "text/markdown",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    width: int      # layout size in CSS px; fonts are sized for it
+    height: int
+    scale: float    # PNG pixels per layout px
+
+
+TEMPLATES = {
+    "slide": Template("slide", 1280, 720, 1.5),      # 1920x1080 PNG, 16:9
+    "a4": Template("a4", 1123, 794, 2.0),            # 297x210 mm at 96 px/in
+    "square": Template("square", 900, 900, 1.2),     # 1080x1080 PNG
+}
+
+T = {
+    "en": {"title": "Korean Peninsula: events", "all": "All events", "window": "Period", "from": "from",
+           "to": "to", "countries": "Countries", "themes": "Themes", "types": "Types", "importance": "Importance ≥",
+           "statuses": "Status", "query": "Search", "sources": "Sources", "data": "Data",
+           "events": "events", "updated": "log updated", "generated": "Generated", "chronology": "Chronology",
+           "filters": "Filters", "no_filters": "no filters (all events)", "cited": "Sources cited", "more": "more",
+           "page": "page"},
+    "ja": {"title": "朝鮮半島情勢：出来事", "all": "すべての出来事", "window": "期間", "from": "", "to": "〜",
+           "countries": "国・地域", "themes": "テーマ", "types": "種別", "importance": "重要度", "statuses": "状況",
+           "query": "検索語", "sources": "出典", "data": "データ", "events": "件", "updated": "最終更新",
+           "generated": "作成日", "chronology": "年表", "filters": "条件", "no_filters": "条件なし（全件）",
+           "cited": "引用した出典", "more": "ほか", "page": "ページ"},
+}
+
+
+class ExportError(Exception):
+    """An export that cannot be made; the message says how to fix it."""
+
+
+@dataclass
+class Briefing:
+    """What every export says about itself."""
+
+    df: pd.DataFrame
+    vocab: Vocabulary
+    filters: Filters = field(default_factory=Filters)
+    lang: str = "en"
+    title: str | None = None
+    date: dt.date | None = None          # generation date (fix it for reproducible output)
+    log_size: int | None = None          # events in the whole log
+    log_updated: str | None = None       # last update of the log
+    group: str = "country"
+
+    def __post_init__(self):
+        self.date = self.date or dt.date.today()
+
+    @property
+    def t(self) -> dict:
+        return T[self.lang]
+
+    def heading(self) -> str:
+        return self.title or default_title(self.filters, self.vocab, self.lang)
+
+    def subtitle(self) -> str:
+        return describe_filters(self.filters, self.vocab, self.lang, len(self.df))
+
+    def footer(self, max_chars: int = 150) -> str:
+        t = self.t
+        pubs = publishers(self.df)
+        line, shown = "", 0
+        for p in pubs:
+            candidate = f"{line}, {p}" if line else p
+            if len(candidate) > max_chars:
+                break
+            line, shown = candidate, shown + 1
+        if shown < len(pubs):
+            line += f" {t['more']} {len(pubs) - shown}" if self.lang == "ja" else f" and {len(pubs) - shown} more"
+        sep = "：" if self.lang == "ja" else ": "
+        version = f"{self.log_size if self.log_size is not None else len(self.df)} {t['events']}"
+        if self.log_updated:
+            version += f", {t['updated']} {self.log_updated}"
+        return (f"{t['sources']}{sep}{line or '—'}<br>{t['data']}{sep}{version} · "
+                f"{t['generated']}{sep}{self.date.isoformat()}")
+
+
+def default_title(filters: Filters, vocab: Vocabulary, lang: str) -> str:
+    t = T[lang]
+    parts = []
+    if filters.countries:
+        parts.append(("・" if lang == "ja" else ", ").join(vocab.label("country", c, lang) for c in filters.countries))
+    if filters.themes:
+        parts.append(("・" if lang == "ja" else ", ").join(vocab.label("theme", c, lang) for c in filters.themes))
+    if not parts:
+        return t["title"]
+    return ("朝鮮半島情勢：" + "／".join(parts)) if lang == "ja" else "Korean Peninsula: " + " / ".join(parts)
+
+
+def describe_filters(filters: Filters, vocab: Vocabulary, lang: str, count: int | None = None) -> str:
+    """One line listing the active filters and the date window."""
+    t = T[lang]
+    sep = "：" if lang == "ja" else ": "
+    join = "・" if lang == "ja" else ", "
+    parts = []
+    if filters.date_from or filters.date_to:
+        lo = PartialDate.parse(filters.date_from).label(lang) if filters.date_from else "…"
+        hi = PartialDate.parse(filters.date_to).label(lang) if filters.date_to else "…"
+        parts.append(f"{t['window']}{sep}{lo} – {hi}")
+    for name, kind in (("countries", "country"), ("themes", "theme"), ("types", "type"), ("statuses", "status")):
+        values = getattr(filters, name)
+        if values:
+            parts.append(f"{t[name]}{sep}{join.join(vocab.label(kind, v, lang) for v in values)}")
+    if filters.min_importance > 1:
+        parts.append(f"{t['importance']}{'' if lang == 'en' else '≥'}{filters.min_importance}")
+    if filters.query:
+        parts.append(f"{t['query']}{sep}“{filters.query}”")
+    text = " · ".join(parts) if parts else t["no_filters"]
+    if count is not None:
+        text += f" · {count} {t['events']}"
+    return text
+
+
+# -- charts -------------------------------------------------------------------------------------------
+
+def briefing_figure(b: Briefing, template: str = "slide") -> go.Figure:
+    """Timeline over the monthly activity chart, with title, subtitle and footer, sized for `template`."""
+    tpl = _template(template)
+    tl = figures.timeline_figure(b.df, b.vocab, b.lang, b.group, today=b.date, rangeslider=False)
+    act = figures.activity_figure(b.df, b.vocab, b.lang, today=b.date)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.05, row_heights=[0.78, 0.22])
+    for trace in tl.data:
+        fig.add_trace(trace, row=1, col=1)
+    for trace in act.data:
+        fig.add_trace(trace, row=2, col=1)
+    ya = tl.layout.yaxis
+    fig.update_yaxes(tickmode="array", tickvals=ya.tickvals, ticktext=ya.ticktext, range=ya.range, showgrid=False,
+                     zeroline=False, row=1, col=1)
+    fig.update_yaxes(rangemode="tozero", row=2, col=1, title={"text": figures.TEXT[b.lang]["events"],
+                                                                "font": {"size": 11}})
+    for shape in tl.layout.shapes:
+        if shape.type == "rect":
+            fig.add_hrect(y0=shape.y0, y1=shape.y1, fillcolor=shape.fillcolor, line_width=0, layer="below",
+                          row=1, col=1)
+    figures.today_line(fig, b.date, figures.TEXT[b.lang]["today"])
+    fig.update_xaxes(range=tl.layout.xaxis.range, type="date", showgrid=True, gridcolor="#eee")
+    small = tpl.width < 1000
+    fig.update_layout(
+        template="plotly_white", width=tpl.width, height=tpl.height, barmode="stack",
+        font={"family": figures.FONT, "size": 12 if small else 13},
+        title={"text": f"<b>{figures.esc(b.heading())}</b>", "x": 0.012, "xanchor": "left", "xref": "container",
+               "y": 0.985, "yanchor": "top", "yref": "container", "font": {"size": 20 if small else 24},
+               "subtitle": {"text": figures.esc(b.subtitle()), "font": {"size": 13 if small else 14,
+                                                                          "color": "#555"}}},
+        margin={"l": 20, "r": 20, "t": 120 if not small else 130, "b": 95},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
+        showlegend=True, hovermode=False,
+    )
+    fig.add_annotation(text=figures.esc(figures.TEXT[b.lang]["key"]), xref="paper", yref="paper", x=0, y=-0.045,
+                       showarrow=False, xanchor="left", yanchor="top", font={"size": 10, "color": "#555"})
+    fig.add_annotation(text=_esc_keep_br(b.footer(110 if small else 170)), xref="paper", yref="paper", x=0,
+                       y=-0.085, showarrow=False, xanchor="left", yanchor="top", align="left",
+                       font={"size": 10, "color": "#555"})
+    return fig
+
+
+def _esc_keep_br(text: str) -> str:
+    return "<br>".join(figures.esc(part) for part in text.split("<br>"))
+
+
+def _template(name: str) -> Template:
+    if name not in TEMPLATES:
+        raise ExportError(f"unknown template {name!r}; use one of {', '.join(TEMPLATES)}")
+    return TEMPLATES[name]
+
+
+_kaleido_lock = threading.Lock()
+_kaleido_started = False
+
+
+def browser_path() -> str:
+    """The Chromium Kaleido will use, or an ExportError that says how to get one."""
+    env = os.environ.get("BROWSER_PATH")
+    if env:
+        if Path(env).is_file() and os.access(env, os.X_OK):
+            return env
+        raise ExportError(f"BROWSER_PATH={env} is not an executable file; point it to a Chrome/Chromium binary "
+                          f"or unset it and install Debian's chromium (apt-get install chromium fonts-noto-cjk)")
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ExportError("chart export (PNG, SVG, PDF, PPTX) needs a Chromium browser: install Debian's chromium "
+                      "and fonts-noto-cjk (apt-get install chromium fonts-noto-cjk), or set BROWSER_PATH to a "
+                      "Chrome/Chromium binary. CSV, XLSX, Markdown and HTML exports work without it.")
+
+
+def render_image(fig: go.Figure, fmt: str, template: str = "slide") -> bytes:
+    """PNG/SVG/PDF bytes through one long-lived Kaleido browser (warm exports take well under a second)."""
+    global _kaleido_started
+    import kaleido
+    import plotly.io as pio
+
+    tpl = _template(template)
+    path = browser_path()
+    os.environ.setdefault("BROWSER_PATH", path)
+    with _kaleido_lock:
+        if not _kaleido_started:
+            kaleido.start_sync_server(silence_warnings=True)
+            _kaleido_started = True
+        try:
+            with warnings.catch_warnings():  # plotly warns that kaleido options are ignored with a server
+                warnings.simplefilter("ignore", UserWarning)
+                data = pio.to_image(fig, format=fmt, width=tpl.width, height=tpl.height,
+                                    scale=tpl.scale if fmt == "png" else 1)
+        except Exception as exc:  # Kaleido's own errors are obscure; say what to do
+            raise ExportError(f"{fmt.upper()} export failed in Chromium ({path}): {exc}. Check that chromium "
+                              f"starts (chromium --headless --version) or set BROWSER_PATH.") from exc
+    if fmt == "svg":
+        data = _stable_svg(data)
+    return data
+
+
+def _stable_svg(data: bytes) -> bytes:
+    """Plotly gives each render a random id; fix it so equal charts give equal bytes."""
+    text = data.decode("utf-8")
+    m = re.search(r'id="defs-([0-9a-f]{6})"', text)
+    if m:
+        text = re.sub(rf"(?<=[a-z-]){m.group(1)}", "000000", text)
+    return text.encode("utf-8")
+
+
+def html_bytes(b: Briefing) -> bytes:
+    """One self-contained interactive page: plotly.js inlined, no network needed."""
+    fig = figures.timeline_figure(b.df, b.vocab, b.lang, b.group, today=b.date, title=b.heading())
+    act = figures.activity_figure(b.df, b.vocab, b.lang, today=b.date)
+    head = (f"<h1 style='font:600 22px {figures.FONT};margin:16px 16px 4px'>{figures.esc(b.heading())}</h1>"
+            f"<p style='font:14px {figures.FONT};color:#555;margin:0 16px'>{figures.esc(b.subtitle())}</p>")
+    parts = [fig.to_html(include_plotlyjs=True, full_html=False, div_id="timeline"),
+             act.to_html(include_plotlyjs=False, full_html=False, div_id="activity")]
+    foot = f"<p style='font:12px {figures.FONT};color:#555;margin:8px 16px'>{_esc_keep_br(b.footer(400))}</p>"
+    page = (f"<!DOCTYPE html><html lang='{b.lang}'><head><meta charset='utf-8'><title>{figures.esc(b.heading())}"
+            f"</title></head><body>{head}{''.join(parts)}{foot}</body></html>")
+    return page.encode("utf-8")
+
+
+# -- tables -------------------------------------------------------------------------------------------
+
+DATA_COLUMNS = ["id", "date", "end", "precision", "approximate", "title_en", "title_ja", "countries", "themes",
+                "type", "importance", "status", "summary_en", "summary_ja", "sources", "notes"]
+
+
+def data_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per event, machine-readable (ids, both languages) with a sources column."""
+    out = df.assign(
+        countries=df["countries"].map(",".join), themes=df["themes"].map(",".join),
+        sources=df["sources"].map(lambda ss: " ; ".join(f"{s.get('publisher', '')} <{s['url']}>" if s.get("url")
+                                                          else f"{s.get('publisher', '')} ({s.get('section', '')})"
+                                                          for s in ss)),
+        approximate=df["approximate"].map(lambda v: "true" if v else ""),
+    )
+    return out[DATA_COLUMNS]
+
+
+def csv_text(df: pd.DataFrame, vocab: Vocabulary | None = None, lang: str = "en") -> str:
+    buf = io.StringIO()
+    data_rows(df).to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    return buf.getvalue()
+
+
+def xlsx_bytes(b: Briefing) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Events"
+    rows = data_rows(b.df)
+    ws.append(list(rows.columns))
+    for r in rows.itertuples(index=False):
+        ws.append([_cell(v) for v in r])
+    widths = {"id": 34, "title_en": 50, "title_ja": 40, "summary_en": 70, "summary_ja": 60, "sources": 60,
+              "notes": 40}
+    for i, col in enumerate(rows.columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = widths.get(col, 14)
+        ws.cell(1, i).font = Font(bold=True)
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = ws.dimensions
+    src = wb.create_sheet("Sources")
+    src.append(["event_id", "publisher", "title", "url", "published", "section", "note"])
+    for eid, sources in zip(b.df["id"], b.df["sources"]):
+        for s in sources:
+            src.append([eid] + [_cell(s.get(k, "")) for k in ("publisher", "title", "url", "published", "section",
+                                                               "note")])
+            if s.get("url"):
+                src.cell(src.max_row, 4).hyperlink = s["url"]
+    for i, w in enumerate([34, 24, 60, 60, 12, 10, 30], start=1):
+        src.column_dimensions[get_column_letter(i)].width = w
+    about = wb.create_sheet("About")
+    for line in (b.heading(), b.subtitle(), b.footer(1000).replace("<br>", " · ")):
+        about.append([line])
+    wb.properties.created = dt.datetime.combine(b.date, dt.time())
+    wb.properties.modified = wb.properties.created
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _cell(value):
+    # a spreadsheet must not evaluate text from the log as a formula
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def markdown_text(b: Briefing) -> str:
+    """The 年表: a Markdown chronology table, ready to paste into a report."""
+    lab = LABELS[b.lang]
+    rows = chronology(b.df, b.vocab, b.lang, with_summary=False)
+    lines = [f"## {_md(b.heading())}", "", f"{_md(b.subtitle())}", "",
+             f"| {lab['date']} | {lab['title']} | {lab['countries']} | {lab['sources']} |",
+             "|---|---|---|---|"]
+    for r, sources in zip(rows.itertuples(index=False), b.df["sources"]):
+        links = ", ".join(f"[{_md(s.get('publisher', ''))}]({s['url']})" if s.get("url")
+                          else _md(f"{s.get('publisher', '')} §{s.get('section', '')}") for s in sources)
+        lines.append(f"| {_md(r.date)} | {_md(r.title)} | {_md(r.countries)} | {links} |")
+    lines += ["", _md(b.footer(10_000).replace("<br>", " · ")), ""]
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+# -- the slide pack -----------------------------------------------------------------------------------
+
+ROWS_PER_SLIDE = 8
+SOURCES_PER_SLIDE = 12
+
+
+def pptx_bytes(b: Briefing) -> bytes:
+    """Title slide, chart slide, paginated chronology slides, and the sources cited."""
+    from pptx import Presentation
+    from pptx.util import Emu
+
+    chart = render_image(briefing_figure(b, "slide"), "png", "slide")
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9
+    blank = prs.slide_layouts[6]
+    W, H = prs.slide_width, prs.slide_height
+    margin = Emu(457200)
+    t = b.t
+
+    def text_box(slide, text, top, size, bold=False, height=Emu(600000), color=None):
+        box = slide.shapes.add_textbox(margin, top, W - 2 * margin, height)
+        frame = box.text_frame
+        frame.word_wrap = True
+        for k, line in enumerate(text.split("\n")):
+            para = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
+            run = para.add_run()
+            run.text = line
+            _font(run, size, bold, color)
+        return box
+
+    s = prs.slides.add_slide(blank)
+    text_box(s, b.heading(), Emu(2000000), 36, bold=True, height=Emu(1200000))
+    text_box(s, f"{t['filters']}: {b.subtitle()}" if b.lang == "en" else f"{t['filters']}：{b.subtitle()}",
+             Emu(3300000), 16, height=Emu(900000))
+    text_box(s, b.footer(200).replace("<br>", "\n"), Emu(4400000), 12, height=Emu(900000))
+
+    s = prs.slides.add_slide(blank)
+    s.shapes.add_picture(io.BytesIO(chart), 0, 0, width=W, height=H)
+
+    rows = chronology(b.df, b.vocab, b.lang, with_summary=False)
+    pages = max(1, -(-len(rows) // ROWS_PER_SLIDE))
+    lab = LABELS[b.lang]
+    for page in range(pages):
+        chunk = rows.iloc[page * ROWS_PER_SLIDE:(page + 1) * ROWS_PER_SLIDE]
+        s = prs.slides.add_slide(blank)
+        text_box(s, f"{t['chronology']} ({page + 1}/{pages})", Emu(250000), 24, bold=True)
+        table = s.shapes.add_table(len(chunk) + 1, 4, margin, Emu(1000000), W - 2 * margin,
+                                   Emu(400000 * (len(chunk) + 1))).table
+        for j, (head, width) in enumerate(zip((lab["date"], lab["title"], lab["countries"], lab["type"]),
+                                              (2000000, 6100000, 1800000, 1377600))):
+            table.columns[j].width = Emu(width)
+            table.cell(0, j).text = head
+            _font(table.cell(0, j).text_frame.paragraphs[0].runs[0], 13, True, "FFFFFF")
+        for i, r in enumerate(chunk.itertuples(index=False), start=1):
+            for j, value in enumerate((r.date, r.title, r.countries, r.type)):
+                table.cell(i, j).text = str(value)
+                _font(table.cell(i, j).text_frame.paragraphs[0].runs[0], 12)
+
+    sources = [source_line(x) for x in all_sources(b.df)]
+    spages = max(1, -(-len(sources) // SOURCES_PER_SLIDE))
+    for page in range(spages):
+        s = prs.slides.add_slide(blank)
+        text_box(s, f"{t['cited']} ({page + 1}/{spages})", Emu(250000), 24, bold=True)
+        chunk = sources[page * SOURCES_PER_SLIDE:(page + 1) * SOURCES_PER_SLIDE]
+        text_box(s, "\n".join(chunk) or "—", Emu(1000000), 11, height=Emu(5400000))
+    prs.core_properties.title = b.heading()
+    prs.core_properties.created = dt.datetime.combine(b.date, dt.time())
+    prs.core_properties.modified = prs.core_properties.created
+    prs.core_properties.last_modified_by = "timeline"
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()
+
+
+def _font(run, size, bold=False, color=None):
+    from pptx.dml.color import RGBColor
+    from pptx.util import Pt
+
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = "Noto Sans CJK JP"
+    if color:
+        run.font.color.rgb = RGBColor.from_string(color)
+    rpr = run._r.get_or_add_rPr()  # east-asian glyphs take their font from <a:ea>
+    ea = rpr.find("{http://schemas.openxmlformats.org/drawingml/2006/main}ea")
+    if ea is None:
+        ea = rpr.makeelement("{http://schemas.openxmlformats.org/drawingml/2006/main}ea", {})
+        rpr.append(ea)
+    ea.set("typeface", "Noto Sans CJK JP")
+
+
+# -- one entry point ----------------------------------------------------------------------------------
+
+def export_bytes(b: Briefing, fmt: str, template: str = "slide") -> bytes:
+    """Bytes of one export format for the briefing's events."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt in ("png", "svg", "pdf"):
+        return render_image(briefing_figure(b, template), fmt, template)
+    if fmt == "html":
+        return html_bytes(b)
+    if fmt == "csv":
+        return csv_text(b.df).encode("utf-8")
+    if fmt == "md":
+        return markdown_text(b).encode("utf-8")
+    if fmt == "xlsx":
+        return xlsx_bytes(b)
+    return pptx_bytes(b)
+
+
+def file_name(b: Briefing, fmt: str) -> str:
+    """A sensible download name: korea-timeline-2026-11-28-kr-jp.png."""
+    tags = [c.lower() for c in b.filters.countries[:3]] + list(b.filters.themes[:2])
+    return "-".join(["korea-timeline", b.date.isoformat(), *tags]) + f".{fmt}"
