@@ -96,3 +96,13 @@ def stats(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en") -> dict[str, pd
     relabel = lambda s, k: s.rename(index=lambda v: vocab.label(k, v, lang))  # noqa: E731
     return {"month": month, "country": relabel(country, "country"), "theme": relabel(theme, "theme"),
             "type": relabel(kind, "type")}
+
+
+def grid_rows(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en") -> list[dict]:
+    """Rows for the app's table: ISO date to sort by, a label to show, and text columns."""
+    rows = chronology(df, vocab, lang, with_summary=False)
+    pubs = df["sources"].map(lambda ss: ", ".join(dict.fromkeys(s.get("publisher", "") for s in ss)))
+    return [{"id": r.id, "date": d.strftime("%Y-%m-%d"), "date_label": r.date, "title": r.title,
+             "countries": r.countries, "themes": r.themes, "type": r.type, "importance": r.importance,
+             "sources": p}
+            for r, d, p in zip(rows.itertuples(index=False), df["start"], pubs)]

@@ -1,0 +1,1 @@
+"""The Dash app: the only package that imports Dash."""

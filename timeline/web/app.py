@@ -1,0 +1,46 @@
+"""Build the Dash app from a log file. Everything it serves is local: no CDN, works offline."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc  # noqa: F401  (registers the components' local bundles)
+
+from ..load import LogSource, load_vocab
+from . import callbacks
+from .layout import build_layout
+
+ASSETS = Path(__file__).with_name("assets")
+
+# Dash's renderer runs an inline bootstrap script and plotly/ag-grid evaluate code, hence
+# 'unsafe-inline' and 'unsafe-eval' for scripts; everything else is same-origin only.
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+       "base-uri 'self'; frame-ancestors 'self'; form-action 'self'")
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Content-Security-Policy": CSP,
+}
+
+
+def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Dash:
+    """A ready Dash app over `events_path` (raises InvalidLog if the file is invalid at start)."""
+    vocab = load_vocab()
+    source = LogSource(events_path, vocab)
+    app = dash.Dash(__name__, assets_folder=str(ASSETS), title="Korean Peninsula event timeline",
+                    serve_locally=True, suppress_callback_exceptions=True,
+                    update_title=None)
+    app.layout = build_layout(vocab)
+    callbacks.register(app, source, today=today)
+
+    @app.server.after_request
+    def _headers(response):
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    app.server.config["timeline_source"] = source
+    return app

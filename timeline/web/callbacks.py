@@ -1,0 +1,235 @@
+"""Callbacks: read the inputs, call the library, return. The URL query string is the one source of
+truth for the view; controls write it, and everything shown is rendered from it."""
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback_context, dcc, html, no_update
+
+from .. import export, figures, tables
+from ..load import LogSource
+from ..outlook import outlook_events
+from ..query import (Filters, ViewState, filter_events, preset_window, state_from_query, state_to_query)
+from . import ids
+from .detail import detail_body
+from .layout import (FORMAT_TEXT, FORMAT_TEXT_JA, GROUP_TEXT, PRESET_TEXT, TEXT, importance_options, options)
+
+CONTROLS = [ids.DATE_FROM, ids.DATE_TO, ids.COUNTRY, ids.THEME, ids.TYPE, ids.IMPORTANCE, ids.STATUS, ids.QUERY,
+            ids.GROUP, ids.LANG, ids.SINCE, ids.TABS]
+PROPS = {ids.TABS: "active_tab", ids.EVENT: "data"}
+
+
+def _prop(cid: str) -> str:
+    return PROPS.get(cid, "value")
+
+
+def state_of(search: str, source: LogSource) -> tuple[ViewState, list[str]]:
+    current = source.current()
+    return state_from_query(search or "", source.vocab, set(current.events["id"]))
+
+
+def register(app, source: LogSource, today=None) -> None:
+    vocab = source.vocab
+    today_fn = (lambda: today) if today else dt.date.today
+
+    # 1. controls <-> URL. One callback so the circle is allowed; the trigger says which way to go.
+    @app.callback(
+        Output(ids.URL, "search"), *[Output(c, _prop(c)) for c in CONTROLS], Output(ids.PRESET, "value"),
+        Output(ids.EVENT, "data", allow_duplicate=True), Output(ids.NOTES, "children"),
+        Input(ids.URL, "search"), *[Input(c, _prop(c)) for c in CONTROLS], Input(ids.PRESET, "value"),
+        Input(ids.EVENT, "data"), Input(ids.CLEAR, "n_clicks"), Input(ids.CLEAR_EMPTY, "n_clicks"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def sync(search, *values):
+        controls = dict(zip(CONTROLS, values[:len(CONTROLS)]))
+        preset, event = values[len(CONTROLS)], values[len(CONTROLS) + 1]
+        trigger = callback_context.triggered_id
+        keep = [no_update] * len(CONTROLS)
+        if trigger in (None, ids.URL):
+            state, notes = state_of(search, source)
+            return (no_update, *_controls_from_state(state), None, state.event, _notes(notes))
+        current, notes = state_of(search, source)
+        if trigger in (ids.CLEAR, ids.CLEAR_EMPTY):
+            state = ViewState(lang=current.lang, group=current.group, tab=current.tab)
+            return (state_to_query(state), *_controls_from_state(state), None, None, None)
+        if trigger == ids.PRESET:
+            lo, hi = preset_window(preset, today_fn())
+            controls[ids.DATE_FROM], controls[ids.DATE_TO] = lo, hi
+            keep[0], keep[1] = lo, hi
+        state, notes = _state_from_controls(controls, event, source)
+        out_preset = no_update if trigger == ids.PRESET else (None if trigger in (ids.DATE_FROM, ids.DATE_TO)
+                                                               else no_update)
+        return (state_to_query(state), *keep, out_preset, no_update, _notes(notes))
+
+    # 2. everything shown is rendered from the URL
+    @app.callback(
+        Output(ids.TIMELINE, "figure"), Output(ids.ACTIVITY, "figure"), Output(ids.COUNTER, "children"),
+        Output(ids.EMPTY, "style"), Output(ids.TABLE, "rowData"), Output(ids.TABLE, "columnDefs"),
+        Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"),
+    )
+    def render(search, _version):
+        state, _ = state_of(search, source)
+        events = source.current().events
+        df = filter_events(events, state.filters)
+        since = _added_since(df, state.since)
+        timeline = figures.timeline_figure(df, vocab, state.lang, state.group, selected=state.event,
+                                           today=today_fn(), highlight=since)
+        activity = figures.activity_figure(df, vocab, state.lang, today=today_fn())
+        counter = (f"Showing {len(df)} of {len(events)} events" if state.lang == "en"
+                   else f"全{len(events)}件中{len(df)}件を表示")
+        empty_style = {"display": "block"} if df.empty else {"display": "none"}
+        return (timeline, activity, counter, empty_style, tables.grid_rows(df, vocab, state.lang),
+                _column_defs(state.lang))
+
+    @app.callback(Output(ids.DETAIL, "is_open"), Output(ids.DETAIL_BODY, "children"),
+                  Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"))
+    def detail(search, _version):
+        state, _ = state_of(search, source)
+        if not state.event:
+            return False, None
+        events = source.current().events
+        return True, detail_body(events, state.event, vocab, state.lang)
+
+    @app.callback(Output(ids.OUTLOOK, "children"), Input(ids.URL, "search"), Input(ids.OUTLOOK_RANGE, "value"),
+                  Input(ids.DATA_VERSION, "data"))
+    def outlook(search, months, _version):
+        state, _ = state_of(search, source)
+        df = outlook_events(source.current().events, today_fn(), int(months or 12), state.filters)
+        fig = figures.timeline_figure(df, vocab, state.lang, state.group, today=today_fn(), rangeslider=False)
+        rows = tables.chronology(df, vocab, state.lang, with_summary=False)
+        items = [html.Li([html.Strong(r.date), " — ", r.title, html.Span(f" ({r.status})", className="text-muted")])
+                 for r in rows.itertuples(index=False)]
+        return [dcc.Graph(id="outlook-graph", figure=fig, config={"displaylogo": False}),
+                html.Ul(items, className="small", id="outlook-list")]
+
+    # 3. selecting an event: marker, table row or related link -> the store -> the URL
+    @app.callback(Output(ids.EVENT, "data", allow_duplicate=True),
+                  Input(ids.TIMELINE, "clickData"), Input(ids.TABLE, "cellClicked"),
+                  Input({"type": ids.RELATED_LINK, "id": ALL}, "n_clicks"), Input(ids.DETAIL, "is_open"),
+                  State(ids.TABLE, "virtualRowData"), State(ids.EVENT, "data"), prevent_initial_call=True)
+    def select(click, cell, related, is_open, _rows, current):
+        trigger = callback_context.triggered_id
+        if trigger == ids.TIMELINE and click:
+            point = click["points"][0]
+            return point.get("customdata") or no_update
+        if trigger == ids.TABLE and cell:
+            return cell.get("rowId") or no_update
+        if isinstance(trigger, dict) and trigger.get("type") == ids.RELATED_LINK:
+            if any(related):
+                return trigger["id"]
+            return no_update
+        if trigger == ids.DETAIL and is_open is False and current:
+            return None
+        return no_update
+
+    # 4. language: every label, option and placeholder
+    @app.callback(
+        Output({"type": ids.LABEL, "key": ALL}, "children"), Output(ids.COUNTRY, "options"),
+        Output(ids.THEME, "options"), Output(ids.TYPE, "options"), Output(ids.STATUS, "options"),
+        Output(ids.IMPORTANCE, "options"), Output(ids.GROUP, "options"), Output(ids.PRESET, "options"),
+        Output(ids.QUERY, "placeholder"), Output({"type": ids.EXPORT_ITEM, "fmt": ALL}, "children"),
+        Output("tab-timeline", "label"), Output("tab-outlook", "label"),
+        Input(ids.LANG, "value"), State({"type": ids.LABEL, "key": ALL}, "id"),
+        State({"type": ids.EXPORT_ITEM, "fmt": ALL}, "id"),
+    )
+    def language(lang, label_ids, export_ids):
+        lang = lang if lang in TEXT else "en"
+        t = TEXT[lang]
+        fmt_text = FORMAT_TEXT if lang == "en" else FORMAT_TEXT_JA
+        return ([t[i["key"]] for i in label_ids], options(vocab, "country", lang), options(vocab, "theme", lang),
+                options(vocab, "type", lang), options(vocab, "status", lang), importance_options(lang),
+                [{"label": v, "value": k} for k, v in GROUP_TEXT[lang].items()],
+                [{"label": v, "value": k} for k, v in PRESET_TEXT[lang].items()], t["search_ph"],
+                [fmt_text[i["fmt"]] for i in export_ids], t["timeline"], t["outlook"])
+
+    app.clientside_callback(
+        "function(lang){ document.documentElement.lang = lang || 'en'; return window.location.href; }",
+        Output(ids.SHARE_URL, "children"), Input(ids.LANG, "value"), Input(ids.URL, "href"))
+
+    # 5. exports of the current view
+    @app.callback(Output(ids.DOWNLOAD, "data"), Output(ids.EXPORT_ERROR, "children"),
+                  Input({"type": ids.EXPORT_ITEM, "fmt": ALL}, "n_clicks"),
+                  State(ids.URL, "search"), State(ids.EXPORT_TEMPLATE, "value"), prevent_initial_call=True)
+    def download(clicks, search, template):
+        trigger = callback_context.triggered_id
+        if not isinstance(trigger, dict) or not any(clicks):
+            return no_update, no_update
+        state, _ = state_of(search, source)
+        current = source.current()
+        briefing = export.Briefing(filter_events(current.events, state.filters), vocab, state.filters, state.lang,
+                                   date=today_fn(), log_size=len(current.events),
+                                   log_updated=_log_updated(current), group=state.group)
+        fmt = trigger["fmt"]
+        try:
+            data = export.export_bytes(briefing, fmt, template or "slide")
+        except export.ExportError as exc:
+            return no_update, dbc.Alert(str(exc), color="danger", dismissable=True, className="py-2 small")
+        return dcc.send_bytes(data, export.file_name(briefing, fmt)), None
+
+    # 6. live reload: notice a changed file, keep the last good data when the new one is invalid
+    @app.callback(Output(ids.DATA_VERSION, "data"), Output(ids.RELOAD_BANNER, "children"),
+                  Input(ids.RELOAD_TICK, "n_intervals"), State(ids.DATA_VERSION, "data"), State(ids.LANG, "value"))
+    def reload(_n, version, lang):
+        current = source.current()
+        banner = None
+        if current.stale:
+            errs = [p for p in current.problems if p.severity == "error"]
+            head = ("The events file has errors; showing the last valid version until it is fixed:"
+                    if lang != "ja" else "イベントファイルにエラーがあります。修正されるまで直前の正しい版を表示しています：")
+            banner = dbc.Alert([html.Strong(head), html.Ul([html.Li(p.format()) for p in errs[:10]],
+                                                           className="mb-0 small font-monospace")],
+                               color="warning", id="reload-problems", className="py-2")
+        return (current.version if current.version != version else no_update), banner
+
+
+def _controls_from_state(state: ViewState) -> list:
+    f = state.filters
+    return [f.date_from, f.date_to, list(f.countries), list(f.themes), list(f.types), f.min_importance,
+            list(f.statuses), f.query, state.group, state.lang, state.since, state.tab]
+
+
+def _state_from_controls(c: dict, event, source: LogSource) -> tuple[ViewState, list[str]]:
+    """Build the state as if from a URL, so malformed input is dropped the same way, with a note."""
+    f = Filters(date_from=c[ids.DATE_FROM] or None, date_to=c[ids.DATE_TO] or None,
+                countries=tuple(c[ids.COUNTRY] or ()), themes=tuple(c[ids.THEME] or ()),
+                types=tuple(c[ids.TYPE] or ()), min_importance=int(c[ids.IMPORTANCE] or 1),
+                statuses=tuple(c[ids.STATUS] or ()), query=(c[ids.QUERY] or "").strip())
+    draft = ViewState(filters=f, lang=c[ids.LANG] or "en", group=c[ids.GROUP] or "country", event=event or None,
+                      since=c[ids.SINCE] or None, tab=c[ids.TABS] or "timeline")
+    return state_of(state_to_query(draft), source)
+
+
+def _notes(notes: list[str]):
+    if not notes:
+        return None
+    return dbc.Alert([html.Div(n) for n in notes], color="info", dismissable=True, className="py-2 small",
+                     id="url-notes-alert")
+
+
+def _added_since(df, since: str | None) -> set[str]:
+    if not since:
+        return set()
+    return set(df.loc[(df["added"] != "") & (df["added"] >= since), "id"])
+
+
+def _log_updated(current) -> str | None:
+    if current.meta.get("updated"):
+        return str(current.meta["updated"])
+    stamps = [s for s in list(current.events["updated"]) + list(current.events["added"]) if s]
+    return max(stamps) if stamps else None
+
+
+def _column_defs(lang: str) -> list[dict]:
+    lab = tables.LABELS[lang]
+    return [
+        {"field": "date", "headerName": lab["date"], "valueFormatter": {"function": "params.data.date_label"},
+         "sort": "asc", "width": 150, "minWidth": 120},
+        {"field": "title", "headerName": lab["title"], "flex": 3, "minWidth": 240, "tooltipField": "title",
+         "wrapText": False},
+        {"field": "countries", "headerName": lab["countries"], "flex": 1, "minWidth": 110},
+        {"field": "themes", "headerName": lab["themes"], "flex": 1, "minWidth": 130},
+        {"field": "type", "headerName": lab["type"], "width": 130},
+        {"field": "importance", "headerName": lab["importance"], "width": 100},
+        {"field": "sources", "headerName": lab["sources"], "flex": 1, "minWidth": 120, "tooltipField": "sources"},
+    ]
