@@ -23,9 +23,12 @@ from .model import Vocabulary
 from .tables import date_label, labels
 
 FONT = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Meiryo, Helvetica Neue, Arial, sans-serif"
-SIZES = {1: 9, 2: 13, 3: 18}
+SIZES = {1: 7, 2: 10, 3: 14}
 WEBGL_THRESHOLD = 3000      # above this many markers the timeline uses WebGL traces
 TRIM_THRESHOLD = 5000       # above this many events hover text is trimmed to date and title
+MAX_LANES = 10              # country lanes beyond this fold into "Other"
+OTHER = "~other"
+LANE_PX = 64                # height of one swim lane in the app
 MAX_SLOTS = 4               # rows inside one lane before markers are allowed to overlap
 
 TEXT = {
@@ -69,8 +72,14 @@ def lanes(df: pd.DataFrame, vocab: Vocabulary, group: str) -> tuple[pd.DataFrame
     rows = df.assign(lane=df[key])
     if key != "type":
         rows = rows.explode("lane")
+    if group == "country" and rows["lane"].nunique() > MAX_LANES:
+        # many countries with one or two events make unreadable lanes: fold them into "Other"
+        counts = rows["lane"].value_counts()
+        keep = set(counts.index[:MAX_LANES - 1])
+        rows = rows.assign(lane=rows["lane"].where(rows["lane"].isin(keep), OTHER))
+        rows = rows.drop_duplicates(["id", "lane"])
     order = [t for t in vocab.kind(group) if t in set(rows["lane"])]
-    order += sorted(set(rows["lane"]) - set(order))
+    order += sorted(set(rows["lane"]) - set(order) - {OTHER}) + ([OTHER] if OTHER in set(rows["lane"]) else [])
     rank = {lane: i for i, lane in enumerate(order)}
     rows = rows.assign(lane_index=rows["lane"].map(rank)).sort_values(["lane_index", "start", "id"], kind="stable")
     rows["y"] = rows["lane_index"].astype(float) + _offsets(rows)
@@ -167,11 +176,12 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     lane_labels = [_lane_label(vocab, group, lane, lang) for lane in order]
     fig.update_layout(
         template="plotly_white", font={"family": FONT, "size": 13},
-        height=max(320, 110 + 46 * n + (60 if rangeslider else 0)),
+        height=max(320, 150 + LANE_PX * n + (60 if rangeslider else 0)),
         margin={"l": 10, "r": 10, "t": 40 if title else 12, "b": 10},
         title={"text": esc(title), "x": 0.01} if title else None,
         hovermode="closest", hoverlabel={"font": {"family": FONT}, "align": "left"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 12}},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.02 if not rangeslider else -0.12, "x": 0,
+                "font": {"size": 11}, "itemsizing": "constant"},
         yaxis={"tickmode": "array", "tickvals": list(range(len(order))), "ticktext": lane_labels,
                "range": [n - 0.5, -0.5], "showgrid": False, "zeroline": False, "fixedrange": True,
                "automargin": True},
@@ -185,7 +195,9 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     if x_range is not None:
         fig.update_xaxes(range=list(x_range))
     elif len(rows):
-        lo, hi = rows["start"].min(), rows["stop"].max()
+        # open on where the events are: a few early outliers (a 2019 speech) stay reachable by zooming out
+        lo = rows["start"].min() if len(df) < 50 else df["start"].quantile(0.02)
+        hi = rows["stop"].max()
         pad = max((hi - lo) * 0.03, pd.Timedelta(days=10))
         fig.update_xaxes(range=[lo - pad, max(hi, pd.Timestamp(today)) + pad])
     if df.empty:
@@ -195,7 +207,7 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
 
 
 def _lane_label(vocab: Vocabulary, group: str, lane: str, lang: str) -> str:
-    text = vocab.label(group, lane, lang)
+    text = {"en": "Other", "ja": "その他"}[lang] if lane == OTHER else vocab.label(group, lane, lang)
     return esc(text if len(text) <= 26 else text[:25] + "…")
 
 
@@ -260,3 +272,36 @@ def activity_counts(df: pd.DataFrame) -> pd.DataFrame:
     table = table.reindex(full, fill_value=0)
     table.index = table.index.to_timestamp()
     return table
+
+
+def chain_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", selected: str | None = None,
+                 today: dt.date | None = None) -> go.Figure:
+    """A small connected timeline of an event chain: one row per event in date order, links drawn."""
+    df = df.sort_values(["start", "id"])
+    other = "ja" if lang == "en" else "en"
+    y = {eid: i for i, eid in enumerate(df["id"])}
+    x = dict(zip(df["id"], df["start"]))
+    xs, ys = [], []
+    for eid, related in zip(df["id"], df["related"]):
+        for link in related:
+            if link["id"] in y:
+                xs += [x[eid], x[link["id"]], None]
+                ys += [y[eid], y[link["id"]], None]
+    fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#aaa", "width": 1.5}, hoverinfo="skip"))
+    titles = [(a or b) for a, b in zip(df[f"title_{lang}"], df[f"title_{other}"])]
+    colors = [vocab.color("theme", t[0]) for t in df["themes"]]
+    fig.add_trace(go.Scatter(
+        x=df["start"], y=[y[e] for e in df["id"]], mode="markers+text", customdata=df["id"].to_numpy(),
+        text=[esc(t if len(t) <= 34 else t[:33] + "…") for t in titles], textposition="middle right",
+        textfont={"size": 11}, hovertext=[f"<b>{esc(t)}</b><br>{esc(date_label(r, lang))}"
+                                          for t, r in zip(titles, df.to_dict("records"))],
+        hovertemplate="%{hovertext}<extra></extra>",
+        marker={"size": [18 if e == selected else 11 for e in df["id"]], "color": colors,
+                "line": {"width": [3 if e == selected else 0 for e in df["id"]], "color": "#111"}}))
+    span = (df["stop"].max() - df["start"].min()) if len(df) else pd.Timedelta(days=30)
+    fig.update_layout(template="plotly_white", showlegend=False, height=60 + 30 * len(df),
+                      margin={"l": 4, "r": 4, "t": 4, "b": 4}, font={"family": FONT, "size": 11},
+                      yaxis={"visible": False, "range": [len(df) - 0.5, -0.5], "fixedrange": True},
+                      xaxis={"type": "date", "range": [df["start"].min() - span * 0.05 - pd.Timedelta(days=5),
+                                                       df["stop"].max() + span * 0.9 + pd.Timedelta(days=30)]})
+    return fig

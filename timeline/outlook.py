@@ -22,21 +22,30 @@ def stale_planned(df: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     return df[df["status"].isin(PLANNED_STATUSES) & (df["stop"] < pd.Timestamp(today))]
 
 
-def chain(df: pd.DataFrame, event_id: str, max_size: int = 60) -> pd.DataFrame:
-    """The event and every event reachable through `related` links, in either direction.
+CHAIN_RELATIONS = ("follows", "response-to", "part-of")
 
-    Links are followed both ways (A follows B makes B part of A's chain and A part of B's);
-    cycles are harmless because each event is visited once.
+
+def chain(df: pd.DataFrame, event_id: str, max_size: int = 25, depth: int = 4) -> pd.DataFrame:
+    """The event and the events reachable through typed links (follows, response-to, part-of),
+    before and after it, up to `depth` steps; `see-also` links are not part of a chain.
+
+    Links are followed both ways (A follows B puts B in A's chain and A in B's); cycles are
+    harmless because each event is visited once.
     """
     links: dict[str, set[str]] = {}
     for eid, related in zip(df["id"], df["related"]):
         for link in related:
+            if link["type"] not in CHAIN_RELATIONS:
+                continue
             links.setdefault(eid, set()).add(link["id"])
             links.setdefault(link["id"], set()).add(eid)
-    seen, todo = {event_id}, [event_id]
+    seen, todo = {event_id}, [(event_id, 0)]
     while todo and len(seen) < max_size:
-        for nxt in sorted(links.get(todo.pop(0), ())):
-            if nxt not in seen:
+        current, level = todo.pop(0)
+        if level >= depth:
+            continue
+        for nxt in sorted(links.get(current, ())):
+            if nxt not in seen and len(seen) < max_size:
                 seen.add(nxt)
-                todo.append(nxt)
+                todo.append((nxt, level + 1))
     return df[df["id"].isin(seen)]

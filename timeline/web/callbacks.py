@@ -75,7 +75,8 @@ def register(app, source: LogSource, today=None) -> None:
         since = _added_since(df, state.since)
         timeline = figures.timeline_figure(df, vocab, state.lang, state.group, selected=state.event,
                                            today=today_fn(), highlight=since)
-        activity = figures.activity_figure(df, vocab, state.lang, today=today_fn())
+        activity = figures.activity_figure(df, vocab, state.lang, today=today_fn(),
+                                           x_range=timeline.layout.xaxis.range)
         counter = (f"Showing {len(df)} of {len(events)} events" if state.lang == "en"
                    else f"全{len(events)}件中{len(df)}件を表示")
         empty_style = {"display": "block"} if df.empty else {"display": "none"}
@@ -125,12 +126,12 @@ def register(app, source: LogSource, today=None) -> None:
 
     # 4. language: every label, option and placeholder
     @app.callback(
-        Output({"type": ids.LABEL, "key": ALL}, "children"), Output(ids.COUNTRY, "options"),
+        Output({"type": ids.LABEL, "key": ALL, "slot": ALL}, "children"), Output(ids.COUNTRY, "options"),
         Output(ids.THEME, "options"), Output(ids.TYPE, "options"), Output(ids.STATUS, "options"),
         Output(ids.IMPORTANCE, "options"), Output(ids.GROUP, "options"), Output(ids.PRESET, "options"),
         Output(ids.QUERY, "placeholder"), Output({"type": ids.EXPORT_ITEM, "fmt": ALL}, "children"),
         Output("tab-timeline", "label"), Output("tab-outlook", "label"),
-        Input(ids.LANG, "value"), State({"type": ids.LABEL, "key": ALL}, "id"),
+        Input(ids.LANG, "value"), State({"type": ids.LABEL, "key": ALL, "slot": ALL}, "id"),
         State({"type": ids.EXPORT_ITEM, "fmt": ALL}, "id"),
     )
     def language(lang, label_ids, export_ids):

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from ..figures import timeline_figure
+from ..figures import chain_figure
 from ..model import Vocabulary
 from ..outlook import chain
 from ..tables import date_label
@@ -72,8 +72,6 @@ def detail_body(events: pd.DataFrame, event_id: str, vocab: Vocabulary, lang: st
         body += [html.H6(t["related"]), html.Ul(related, className="small", id="detail-related")]
         linked = chain(events, event_id)
         if len(linked) > 1:
-            fig = timeline_figure(linked, vocab, lang, "type", selected=event_id, rangeslider=False)
-            fig.update_layout(height=max(200, 60 + 40 * linked["type"].nunique()), showlegend=False,
-                              margin={"l": 4, "r": 4, "t": 4, "b": 4})
+            fig = chain_figure(linked, vocab, lang, selected=event_id)
             body += [html.H6(t["chain"]), dcc.Graph(id="chain-graph", figure=fig, config={"displayModeBar": False})]
     return body

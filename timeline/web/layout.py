@@ -47,9 +47,9 @@ FORMAT_TEXT_JA = {"png": "図（PNG）", "svg": "図（SVG）", "pdf": "図（PD
                   "csv": "表（CSV）", "xlsx": "表（Excel）", "md": "年表（Markdown）", "pptx": "スライド（PPTX）"}
 
 
-def label(key: str, lang: str = "en", **kw) -> html.Span:
+def label(key: str, lang: str = "en", slot: str = "0", **kw) -> html.Span:
     """A translatable label; the language callback rewrites every one of them."""
-    return html.Span(TEXT[lang][key], id={"type": ids.LABEL, "key": key}, **kw)
+    return html.Span(TEXT[lang][key], id={"type": ids.LABEL, "key": key, "slot": slot}, **kw)
 
 
 def options(vocab: Vocabulary, kind: str, lang: str) -> list[dict]:
@@ -76,9 +76,9 @@ def build_layout(vocab: Vocabulary, lang: str = "en") -> html.Div:
                            labelCheckedClassName="active"),
             dbc.Row([
                 dbc.Col(dbc.Input(id=ids.DATE_FROM, type="text", placeholder=t["date_ph"], size="sm",
-                                  debounce=True, **{"aria-label": "from"}), width=6),
+                                  debounce=True), width=6),
                 dbc.Col(dbc.Input(id=ids.DATE_TO, type="text", placeholder=t["date_ph"], size="sm",
-                                  debounce=True, **{"aria-label": "to"}), width=6),
+                                  debounce=True), width=6),
             ], className="g-1 mt-1"),
         ]), lang),
         _field("search", dbc.Input(id=ids.QUERY, type="search", placeholder=t["search_ph"], size="sm",
@@ -127,7 +127,7 @@ def build_layout(vocab: Vocabulary, lang: str = "en") -> html.Div:
         html.Div(id=ids.EXPORT_ERROR),
         html.Div([html.Span(id=ids.COUNTER, className="fw-semibold"), ], className="mb-1"),
         html.Div(dbc.Alert([label("empty", lang, className="me-3"),
-                            dbc.Button(label("clear", lang), id=ids.CLEAR_EMPTY, size="sm", color="secondary")],
+                            dbc.Button(label("clear", lang, slot="empty"), id=ids.CLEAR_EMPTY, size="sm", color="secondary")],
                            color="light", className="d-flex align-items-center py-2"),
                  id=ids.EMPTY, style={"display": "none"}),
         dbc.Tabs(id=ids.TABS, active_tab="timeline", children=[
