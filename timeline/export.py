@@ -189,6 +189,8 @@ def briefing_figure(b: Briefing, template: str = "slide") -> go.Figure:
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
         showlegend=True, hovermode=False,
     )
+    for i, trace in enumerate(fig.data):  # fixed trace ids: equal charts give equal SVG bytes
+        trace.uid = f"trace{i:03d}"
     fig.add_annotation(text=figures.esc(figures.TEXT[b.lang]["key"]), xref="paper", yref="paper", x=0, y=-0.045,
                        showarrow=False, xanchor="left", yanchor="top", font={"size": 10, "color": "#555"})
     fig.add_annotation(text=_esc_keep_br(b.footer(110 if small else 170)), xref="paper", yref="paper", x=0,

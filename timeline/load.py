@@ -91,7 +91,11 @@ def read_log(path: str | Path, vocab: Vocabulary | None = None, today: dt.date |
                 f"or raise TIMELINE_MAX_BYTES", path_s, 1, 1))
             return report
         with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+            data = fh.read(size + 1)  # not MAX_BYTES: read(n) allocates n bytes up front
+        if len(data) > MAX_BYTES:  # the file grew while we looked
+            report.problems.append(Problem("file-too-large", f"the file is over the limit of {MAX_BYTES:,} bytes",
+                                           path_s, 1, 1))
+            return report
     except FileNotFoundError:
         report.problems.append(Problem("file-not-found", f"no such file: {path_s}", path_s))
         return report
@@ -132,8 +136,9 @@ def parse_log(data: bytes, path: str = "") -> tuple[list | None, dict, Any, list
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad_line = data[data.rfind(b"\n", 0, exc.start) + 1:data.find(b"\n", exc.start) % (len(data) + 1)]
         problems.append(Problem("not-utf8", f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as "
-                                f"UTF-8 (it looks like {_guess_encoding(data)})", path, line, col))
+                                f"UTF-8 (this line looks like {_guess_encoding(bad_line)})", path, line, col))
         return None, {}, no_locate, problems
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the collector dominates parse time on big logs; nodes hold no cycles we leak
@@ -142,7 +147,8 @@ def parse_log(data: bytes, path: str = "") -> tuple[list | None, dict, Any, list
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        if "\t" in str(exc.problem) or "'\\t'" in str(exc):
+        bad_line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
+        if "\t" in bad_line[: (mark.column + 1) if mark else 0] or "\t" in str(exc.problem):
             problems.append(Problem("tab-character", "a tab character is used for indentation; YAML needs "
                                     "spaces, so replace the tab with spaces", path, line, col))
         else:
@@ -203,6 +209,8 @@ class _Walker:
         self.exhausted = False
 
     def value(self, node: yaml.Node) -> Any:
+        if self.exhausted:
+            return None
         self.budget -= 1
         if self.budget < 0:
             if not self.exhausted:
@@ -221,6 +229,8 @@ class _Walker:
             return [self.value(child) for child in node.value]
         out: dict = {}
         for key_node, value_node in node.value:
+            if self.exhausted:
+                break
             key = self.value(key_node)
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 key = str(key)

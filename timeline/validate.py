@@ -139,7 +139,7 @@ class _Checker:
         for key, (required, hint) in FIELDS.items():
             if required and key not in rec:
                 add("missing-field", f'add "{key}": {hint}')
-            elif key in rec and rec[key] in (None, "", [], {}):
+            elif key in rec and rec[key] in (None, "", [], {}) and key != "sources":
                 add("empty-value", f'"{key}" is empty; give {hint} or remove the line', key)
 
         self.check_id(rec, i, eid, add)

@@ -1,0 +1,107 @@
+"""Figure builders are plain functions: test them without a browser."""
+import datetime as dt
+
+from timeline import figures
+from timeline.query import Filters, filter_events
+
+from .conftest import TODAY
+
+
+def markers(fig):
+    return [t for t in fig.data if t.mode == "markers" and t.customdata is not None]
+
+
+def marker_ids(fig):
+    return sorted(i for t in markers(fig) for i in t.customdata)
+
+
+def test_one_marker_per_event_and_lane(valid_df, vocab):
+    fig = figures.timeline_figure(valid_df, vocab, "en", "country", today=TODAY)
+    # Kim's visit involves KP and CN, so it sits in both lanes
+    assert marker_ids(fig) == ["2025-06-03-election", "2025-06-04-lee-inauguration", "2025-09-kim-beijing",
+                               "2025-09-kim-beijing"]
+    assert list(fig.layout.yaxis.ticktext) == ["South Korea (ROK)", "North Korea (DPRK)", "China"]
+    by_theme = figures.timeline_figure(valid_df, vocab, "en", "theme", today=TODAY)
+    assert len(marker_ids(by_theme)) == 3
+
+
+def test_colours_come_from_the_vocabulary(valid_df, vocab):
+    fig = figures.timeline_figure(valid_df, vocab, "en", "country", today=TODAY)
+    colours = {t.name: t.marker.color for t in markers(fig)}
+    assert colours == {"China–DPRK": vocab.themes["china-dprk"].color,
+                       "ROK domestic politics": vocab.themes["rok-politics"].color}
+
+
+def test_month_precision_is_a_diamond_on_a_bar_over_the_month(valid_df, vocab):
+    fig = figures.timeline_figure(valid_df, vocab, "en", "country", today=TODAY)
+    kim = next(t for t in markers(fig) if "2025-09-kim-beijing" in list(t.customdata))
+    assert set(kim.marker.symbol) == {"diamond"}
+    bars = [t for t in fig.data if t.mode == "lines"]
+    xs = [x for t in bars for x in t.x if x is not None]
+    assert min(xs).date() == dt.date(2025, 9, 1) and max(xs).date() == dt.date(2025, 10, 1)
+    assert "Sep 2025" in kim.hovertext[0]
+    ja = figures.timeline_figure(valid_df, vocab, "ja", "country", today=TODAY)
+    assert any("2025年9月" in h for t in markers(ja) for h in t.hovertext)
+
+
+def test_planned_and_cancelled_events_look_different(valid_df, vocab):
+    df = valid_df.copy()
+    df.loc[df["id"] == "2025-06-03-election", "status"] = "scheduled"
+    df.loc[df["id"] == "2025-06-04-lee-inauguration", "status"] = "cancelled"
+    fig = figures.timeline_figure(df, vocab, "en", "type", today=TODAY)
+    symbols = {i: s for t in markers(fig) for i, s in zip(t.customdata, t.marker.symbol)}
+    assert symbols["2025-06-03-election"] == "circle-open"
+    assert symbols["2025-06-04-lee-inauguration"] == "x"
+
+
+def test_size_grows_with_importance(valid_df, vocab):
+    fig = figures.timeline_figure(valid_df, vocab, "en", "type", today=TODAY)
+    sizes = {i: s for t in markers(fig) for i, s in zip(t.customdata, t.marker.size)}
+    assert sizes["2025-06-03-election"] > sizes["2025-09-kim-beijing"]
+
+
+def test_hover_text_is_escaped(valid_df, vocab):
+    df = valid_df.copy()
+    df.loc[0, "title_en"] = "<b onmouseover=alert(1)>x</b>"
+    fig = figures.timeline_figure(df, vocab, "en", "type", today=TODAY)
+    text = " ".join(h for t in markers(fig) for h in t.hovertext)
+    assert "&lt;b onmouseover=alert(1)&gt;x&lt;/b&gt;" in text and "<b onmouseover" not in text
+
+
+def test_today_line_and_empty_result(valid_df, vocab):
+    fig = figures.timeline_figure(valid_df.iloc[0:0], vocab, "en", "country", today=TODAY)
+    assert any(a.text == "No events match" for a in fig.layout.annotations)
+    assert any(a.text == "Today" for a in fig.layout.annotations)
+
+
+def test_webgl_above_threshold(valid_df, vocab):
+    assert all(t.type == "scatter" for t in figures.timeline_figure(valid_df, vocab, today=TODAY).data)
+    assert any(t.type == "scattergl" for t in figures.timeline_figure(valid_df, vocab, today=TODAY, webgl=True).data)
+
+
+def test_activity_counts_months_by_primary_theme(valid_df, vocab):
+    counts = figures.activity_counts(valid_df)
+    assert counts.loc["2025-06-01", "rok-politics"] == 2
+    assert counts.loc["2025-09-01", "china-dprk"] == 1
+    assert counts.loc["2025-07-01"].sum() == 0     # empty months are zeros, not gaps
+    fig = figures.activity_figure(filter_events(valid_df, Filters(countries=("KR",))), vocab, "en")
+    assert sum(sum(t.y) for t in fig.data) == 2
+
+
+def test_many_countries_fold_into_other(valid_df, vocab):
+    import pandas as pd
+
+    rows = []
+    for i, code in enumerate(["KR", "KP", "JP", "US", "CN", "RU", "UA", "TW", "IR", "IL", "VE", "AU"]):
+        r = valid_df.iloc[0].copy()
+        r["id"], r["countries"] = f"e{i}", [code]
+        rows.append(r)
+    df = pd.DataFrame(rows)
+    fig = figures.timeline_figure(df, vocab, "en", "country", today=TODAY)
+    assert len(fig.layout.yaxis.ticktext) == figures.MAX_LANES and fig.layout.yaxis.ticktext[-1] == "Other"
+
+
+def test_chain_figure_draws_links(valid_df, vocab):
+    fig = figures.chain_figure(valid_df, vocab, "en", selected="2025-06-04-lee-inauguration")
+    lines = fig.data[0]
+    assert len([x for x in lines.x if x is None]) == 1   # one link in the fixture

@@ -1,0 +1,183 @@
+"""The loader and validator: every defect in tests/data/ reports its code, line and event id."""
+import os
+from pathlib import Path
+
+import pytest
+
+from timeline import load
+from timeline.load import InvalidLog, load_events, read_log
+from timeline.validate import CODES, Problem
+
+from .conftest import DATA, TODAY
+
+# fixture file -> (code, line, event id) that must be reported
+CATALOGUE = {
+    "duplicate-id": ("duplicate-id", 16, "2025-06-04-lee-inauguration"),
+    "unknown-theme": ("unknown-theme", 32, "2025-09-kim-beijing"),
+    "unknown-country": ("unknown-country", 31, "2025-09-kim-beijing"),
+    "unknown-type": ("unknown-type", 22, "2025-06-03-election"),
+    "unknown-status": ("unknown-status", 35, "2025-09-kim-beijing"),
+    "bad-date": ("bad-date", 28, "2025-09-kim-beijing"),
+    "impossible-date": ("bad-date", 17, "2025-06-03-election"),
+    "end-before-start": ("end-before-start", 29, "2025-09-kim-beijing"),
+    "dangling-related": ("dangling-related", 15, "2025-06-04-lee-inauguration"),
+    "self-related": ("self-related", 15, "2025-06-04-lee-inauguration"),
+    "unknown-relation": ("unknown-relation", 15, "2025-06-04-lee-inauguration"),
+    "unknown-field": ("unknown-field", 32, "2025-09-kim-beijing"),
+    "missing-field": ("missing-field", 16, "2025-06-03-election"),
+    "missing-language": ("missing-language", 29, "2025-09-kim-beijing"),
+    "wrong-type": ("wrong-type", 31, "2025-09-kim-beijing"),
+    "empty-value": ("empty-value", 18, "2025-06-03-election"),
+    "bad-importance": ("bad-importance", 34, "2025-09-kim-beijing"),
+    "bad-url-javascript": ("bad-url", 37, "2025-09-kim-beijing"),
+    "bad-url-file": ("bad-url", 26, "2025-06-03-election"),
+    "no-sources": ("no-sources", 36, "2025-09-kim-beijing"),
+    "bad-id": ("bad-id", 27, "Kim_Beijing"),
+    "yaml-syntax": ("yaml-syntax", 33, ""),
+    "tab-character": ("tab-character", 33, ""),
+    "duplicate-key": ("duplicate-key", 35, ""),
+    "not-a-mapping": ("not-a-mapping", 27, ""),
+    "python-object-tag": ("unknown-tag", 34, ""),
+    "unknown-tag": ("unknown-tag", 34, ""),
+    "bad-root": ("bad-root", 1, ""),
+    "empty-file": ("bad-root", 1, ""),
+    "not-utf8": ("not-utf8", 29, ""),
+    "alias-bomb": ("too-many-nodes", 1, ""),
+}
+# defects that are warnings: the log still loads
+WARNINGS = {
+    "byte-order-mark": ("byte-order-mark", 1, ""),
+    "stale-scheduled": ("stale-scheduled", 35, "2025-09-kim-beijing"),
+    "id-date-mismatch": ("id-date-mismatch", 16, "2025-06-03-election"),
+}
+
+
+def found(report):
+    return {(p.code, p.line, p.event_id) for p in report.problems}
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_defect_is_reported_with_code_line_and_event(name):
+    report = read_log(DATA / f"{name}.yaml", today=TODAY, cache=False)
+    assert CATALOGUE[name] in found(report), [p.format() for p in report.problems]
+    assert report.events is None and not report.ok
+
+
+@pytest.mark.parametrize("name", sorted(WARNINGS))
+def test_warnings_do_not_stop_loading(name):
+    report = read_log(DATA / f"{name}.yaml", today=TODAY, cache=False)
+    assert WARNINGS[name] in found(report), [p.format() for p in report.problems]
+    assert report.ok and len(report.events) == 3
+
+
+def test_every_fixture_is_in_the_catalogue_and_every_code_documented():
+    names = {p.stem for p in DATA.glob("*.yaml")} - {"valid", "oversized", "hostile", "small"}
+    assert names == set(CATALOGUE) | set(WARNINGS)
+    for code, *_ in list(CATALOGUE.values()) + list(WARNINGS.values()):
+        assert code in CODES
+
+
+def test_message_format_is_pinned():
+    report = read_log(DATA / "unknown-theme.yaml", today=TODAY, cache=False)
+    (problem,) = report.problems
+    assert problem.format() == (
+        f"{DATA / 'unknown-theme.yaml'}:32:14: 2025-09-kim-beijing: themes.0: \"china-dprkk\" is not a known theme "
+        "(did you mean \"china-dprk\"?); known: japan-rok, economic-security, security-cooperation, "
+        "defense-industry, japan-us-rok, us-rok-alliance, china-rok, dprk-politics, dprk-military, russia-dprk, "
+        "china-dprk, us-dprk, japan-dprk, inter-korean, rok-politics, japan-politics, china-japan, "
+        "us-global-posture (add new ones to timeline/vocab.yaml) [unknown-theme]")
+
+
+def test_unknown_field_suggests_the_right_name():
+    report = read_log(DATA / "unknown-field.yaml", today=TODAY, cache=False)
+    messages = [p.message for p in report.problems if p.code == "unknown-field"]
+    assert messages and 'did you mean "themes"' in messages[0]
+
+
+def test_all_problems_are_collected_not_just_the_first(tmp_path):
+    text = (DATA / "valid.yaml").read_text()
+    text = text.replace("themes: [china-dprk]", "themes: [nope]").replace('date: "2025-06-03"', 'date: "2025-02-30"')
+    path = tmp_path / "two.yaml"
+    path.write_text(text)
+    codes = {p.code for p in read_log(path, today=TODAY, cache=False).problems}
+    assert {"unknown-theme", "bad-date"} <= codes
+
+
+def test_python_tags_are_never_executed():
+    marker = "/tmp/timeline-pwned"
+    if os.path.exists(marker):
+        os.remove(marker)
+    read_log(DATA / "python-object-tag.yaml", cache=False)
+    assert not os.path.exists(marker)
+
+
+def test_alias_bomb_is_refused_quickly_and_small():
+    import time
+    import tracemalloc
+
+    tracemalloc.start()
+    start = time.perf_counter()
+    report = read_log(DATA / "alias-bomb.yaml", cache=False)
+    elapsed = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert [p.code for p in report.problems] == ["too-many-nodes"]
+    # generous bounds: a naive expansion is 9**9 (387 million) strings
+    assert elapsed < 5 and peak < 200 * 1024 * 1024
+
+
+def test_oversized_file_is_refused_before_reading(monkeypatch):
+    monkeypatch.setattr(load, "MAX_BYTES", 1000)
+    report = read_log(DATA / "oversized.yaml", cache=False)
+    assert [p.code for p in report.problems] == ["file-too-large"]
+    assert "TIMELINE_MAX_BYTES" in report.problems[0].message
+
+
+def test_missing_file_is_a_problem_not_a_crash(tmp_path):
+    report = read_log(tmp_path / "nope.yaml", cache=False)
+    assert [p.code for p in report.problems] == ["file-not-found"]
+
+
+def test_load_events_raises_one_exception_with_all_problems():
+    with pytest.raises(InvalidLog) as info:
+        load_events(DATA / "duplicate-id.yaml")
+    assert "duplicate-id" in {p.code for p in info.value.problems}
+    assert "duplicate-id" in str(info.value)
+
+
+def test_dates_are_read_as_written_with_their_precision(valid_df):
+    row = valid_df.set_index("id").loc["2025-09-kim-beijing"]
+    assert row["date"] == "2025-09" and row["precision"] == "month"
+    assert str(row["start"].date()) == "2025-09-01" and str(row["stop"].date()) == "2025-09-30"
+
+
+def test_unquoted_dates_keep_their_text(tmp_path):
+    text = (DATA / "valid.yaml").read_text().replace('date: "2025-06-03"', "date: 2025-06-03")
+    path = tmp_path / "unquoted.yaml"
+    path.write_text(text)
+    df = load_events(path)
+    assert "2025-06-03" in set(df["date"])
+
+
+def test_yes_no_stay_text_so_norway_is_not_false(tmp_path):
+    text = (DATA / "valid.yaml").read_text().replace("countries: [KP, CN]", "countries: [KP, NO]")
+    path = tmp_path / "no.yaml"
+    path.write_text(text)
+    problems = read_log(path, cache=False).problems
+    assert any(p.code == "unknown-country" and '"NO"' in p.message for p in problems)
+
+
+def test_frame_has_list_columns_usable_for_filtering(valid_df):
+    assert list(valid_df["id"]) == ["2025-06-03-election", "2025-06-04-lee-inauguration", "2025-09-kim-beijing"]
+    assert valid_df.set_index("id").loc["2025-09-kim-beijing", "countries"] == ["KP", "CN"]
+    assert valid_df["importance"].dtype == "int64"
+
+
+def test_problem_json_has_every_location_field():
+    from timeline.validate import problems_json
+    import json
+
+    report = read_log(DATA / "bad-date.yaml", cache=False)
+    (item,) = json.loads(problems_json(report.problems))
+    assert item == {"code": "bad-date", "message": item["message"], "file": str(DATA / "bad-date.yaml"),
+                    "line": 28, "col": 11, "event_id": "2025-09-kim-beijing", "field": "date", "severity": "error"}
