@@ -1,0 +1,113 @@
+"""The command line, run as users run it: python -m timeline ..."""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from timeline.cli import EXAMPLES, build_parser, main
+
+from .conftest import DATA, ROOT
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "timeline", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_validate_ok_prints_count():
+    result = run("validate", str(DATA / "valid.yaml"))
+    assert result.returncode == 0 and result.stdout.strip() == "OK: 3 events"
+
+
+def test_validate_prints_each_problem_and_exits_1():
+    result = run("validate", str(DATA / "valid.yaml"), str(DATA / "bad-date.yaml"))
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert re.fullmatch(r".*bad-date\.yaml:28:11: 2025-09-kim-beijing: date: .* \[bad-date\]", lines[0])
+    assert lines[-1] == "1 error(s), 0 warning(s) in 2 file(s)"
+
+
+def test_validate_json():
+    result = run("validate", "--json", str(DATA / "duplicate-id.yaml"))
+    assert result.returncode == 1
+    codes = {p["code"] for p in json.loads(result.stdout)}
+    assert "duplicate-id" in codes
+
+
+def test_list_formats(capsys):
+    assert main(["list", "--events", str(DATA / "valid.yaml"), "--country", "KR", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["id"] for r in rows] == ["2025-06-03-election", "2025-06-04-lee-inauguration"]
+    assert main(["list", "--events", str(DATA / "valid.yaml"), "--query", "김정은", "--format", "csv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("id,date,") and len(out) == 2 and out[1].startswith("2025-09-kim-beijing,")
+    assert main(["list", "--events", str(DATA / "valid.yaml"), "--lang", "ja"]) == 0
+    out = capsys.readouterr().out
+    assert "2025年9月" in out and "金正恩が訪中" in out and "3 件" in out
+
+
+def test_list_filters_repeatable_and_comma_separated(capsys):
+    main(["list", "--events", str(DATA / "valid.yaml"), "--country", "CN", "--country", "KR,JP", "--format", "json"])
+    assert len(json.loads(capsys.readouterr().out)) == 3
+
+
+def test_bad_arguments_say_what_is_accepted():
+    result = run("list", "--events", str(DATA / "valid.yaml"), "--country", "XX")
+    assert result.returncode == 2
+    assert "XX" in result.stderr and "KR, KP, JP" in result.stderr
+    result = run("list", "--events", str(DATA / "valid.yaml"), "--from", "2025-13")
+    assert result.returncode == 2 and "YYYY-MM" in result.stderr
+
+
+def test_invalid_log_is_one_clear_error():
+    result = run("list", "--events", str(DATA / "duplicate-id.yaml"))
+    assert result.returncode == 1 and "duplicate-id" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_stats_counts(capsys):
+    assert main(["stats", "--events", str(DATA / "valid.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "3 events" in out
+    assert re.search(r"2025-06\s+2", out) and re.search(r"2025-07\s+0", out) and re.search(r"2025-09\s+1", out)
+    assert re.search(r"South Korea \(ROK\)\s+2", out)
+
+
+def test_export_command_writes_the_file(tmp_path):
+    out = tmp_path / "t.md"
+    result = run("export", "--events", str(DATA / "valid.yaml"), "--format", "md", "--out", str(out), "--lang", "ja",
+                 "--date", "2026-11-28", "--country", "KP")
+    assert result.returncode == 0, result.stderr
+    assert "金正恩が訪中" in out.read_text() and "2025年6月" not in out.read_text()
+
+
+def test_export_is_byte_identical_for_the_same_date(tmp_path):
+    for name in ("a", "b"):
+        assert run("export", "--events", str(DATA / "valid.yaml"), "--format", "svg", "--out",
+                   str(tmp_path / f"{name}.svg"), "--date", "2026-11-28").returncode == 0
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
+
+
+def test_export_without_browser_names_the_fix(tmp_path):
+    import os
+
+    env = {**os.environ, "BROWSER_PATH": "/nonexistent/chrome"}
+    result = subprocess.run([sys.executable, "-m", "timeline", "export", "--events", str(DATA / "valid.yaml"),
+                             "--format", "png", "--out", str(tmp_path / "x.png")], cwd=ROOT, capture_output=True,
+                            text=True, env=env, timeout=60)
+    assert result.returncode == 1 and "install Debian's chromium" in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    checked = 0
+    for name, sub in commands.items():
+        assert sub.description and EXAMPLES[name] in sub.format_help()
+        assert f"python -m timeline {name}" in readme, name
+        checked += 1
+    assert checked >= 5
