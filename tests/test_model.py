@@ -35,7 +35,11 @@ def test_labels_never_claim_more_precision_than_the_log(text, lang, approx, labe
 
 
 def test_span_label():
-    assert format_span(PartialDate.parse("2025-09-08"), PartialDate.parse("2025-09-09")) == "8 Sep 2025 – 9 Sep 2025"
+    p = PartialDate.parse
+    assert format_span(p("2025-09-08"), p("2025-09-09")) == "8–9 Sep 2025"
+    assert format_span(p("2025-09-08"), p("2025-09-09"), "ja") == "2025年9月8日～9日"
+    assert format_span(p("2026-09-19"), p("2026-10-04")) == "19 Sep 2026 – 4 Oct 2026"
+    assert format_span(p("2025-09"), p("2025-10")) == "Sep 2025 – Oct 2025"
 
 
 def test_vocabulary_has_labels_and_fixed_colours(vocab):

@@ -24,7 +24,8 @@ EXAMPLES = {
     "stats": "python -m timeline stats --theme japan-rok",
     "export": "python -m timeline export --format png --out briefing.png --country KR,JP --template slide",
     "diff": "python -m timeline diff old.yaml events.yaml",
-    "outlook": "python -m timeline outlook --days 90",
+    "outlook": "python -m timeline outlook --months 6 --lang ja",
+    "stamp": "python -m timeline stamp events.yaml",
     "synth": "python -m timeline synth --events 10000 --seed 1 --out big.yaml",
     "bench": "python -m timeline bench --quick",
 }
@@ -149,6 +150,63 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_diff(args) -> int:
+    from . import history
+
+    try:
+        if args.since:
+            new = args.old or args.events
+            d = history.compare_files(history.log_at_revision(new, args.since), new)
+        else:
+            if not (args.old and args.new):
+                raise UsageError("give two files (diff OLD NEW) or --since REV")
+            d = history.compare_files(args.old, args.new)
+    except ValueError as exc:
+        raise UsageError(str(exc))
+    if args.format == "json":
+        print(json.dumps({"added": list(d.added["id"]), "removed": list(d.removed["id"]), "changed": d.changed},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(history.format_diff(d, args.lang))
+    return 0
+
+
+def cmd_outlook(args) -> int:
+    from . import tables
+    from .outlook import outlook_events, stale_planned
+
+    vocab, df, _ = _events(args)
+    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    ahead = outlook_events(df, today, args.months, filters_from_args(args, vocab))
+    rows = tables.chronology(ahead, vocab, args.lang, with_summary=False)
+    head = (f"Planned and expected events, next {args.months} months from {today}:" if args.lang == "en"
+            else f"{today}から{args.months}か月先までの予定・見込み：")
+    print(head)
+    _print_table(rows[["date", "title", "countries", "status"]], args.lang)
+    stale = stale_planned(df, today)
+    if len(stale):
+        print(f"\n{len(stale)} planned event(s) whose date has passed (update their status):" if args.lang == "en"
+              else f"\n日付が過ぎた予定 {len(stale)} 件（状況を更新してください）：")
+        for r in tables.chronology(stale, vocab, args.lang).itertuples(index=False):
+            print(f"  {r.date}  {r.title}  [{r.id}]")
+    return 0
+
+
+def cmd_stamp(args) -> int:
+    from . import history
+
+    try:
+        dates = history.history_dates(args.path)
+    except Exception as exc:  # not a git checkout, file not tracked, git missing
+        raise UsageError(f"cannot read the git history of {args.path}: {exc}")
+    count = history.stamp_events(args.path, dates)
+    report = read_log(args.path, cache=False)
+    print(f"stamped {count} event(s) in {args.path}" + ("" if report.ok else " — but the file now has problems:"))
+    for p in report.problems:
+        print(p.format())
+    return 0 if report.ok else 1
+
+
 def log_updated(report) -> str | None:
     """Last update of the log: meta.updated, else the newest added/updated date of an event."""
     if report.meta.get("updated"):
@@ -228,6 +286,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--group", choices=GROUPS, default="country", help="timeline lanes")
     p.add_argument("--date", help="generation date printed on the export, YYYY-MM-DD (default: today)")
     p.set_defaults(func=cmd_export)
+
+    p = command("diff", "what changed between two versions of the log: events added, removed and changed")
+    p.add_argument("old", nargs="?", metavar="OLD", help="the older log file (with --since: the log to compare)")
+    p.add_argument("new", nargs="?", metavar="NEW", help="the newer log file")
+    p.add_argument("--since", metavar="REV", help="compare the log with its version at a git revision")
+    _events_arg(p)
+    p.add_argument("--lang", choices=("en", "ja"), default="en")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_diff)
+
+    p = command("outlook", "planned and expected events ahead, and planned events whose date has passed")
+    _events_arg(p)
+    add_filter_args(p)
+    p.add_argument("--months", type=int, default=12, help="how far ahead (default 12)")
+    p.add_argument("--today", metavar="DATE", help="pretend today is DATE (YYYY-MM-DD)")
+    p.add_argument("--lang", choices=("en", "ja"), default="en")
+    p.set_defaults(func=cmd_outlook)
+
+    p = command("stamp", "fill each event's added/updated dates from the git history of the log")
+    p.add_argument("path", nargs="?", default=str(DEFAULT_EVENTS), metavar="PATH")
+    p.set_defaults(func=cmd_stamp)
     return parser
 
 

@@ -103,6 +103,11 @@ def format_span(start: PartialDate, end: PartialDate | None, lang: str = "en", a
     """Date label of an event, with its span when it has one: "8–9 Sep 2025"."""
     if end is None or end.text == start.text:
         return start.label(lang, approximate)
+    a, b = start.first, end.first
+    if start.precision == end.precision == "day" and (a.year, a.month) == (b.year, b.month):
+        if lang == "ja":  # 2025年9月8日～9日
+            return f"{start.label(lang, approximate)}～{b.day}日"
+        return ("c. " if approximate else "") + f"{a.day}–{b.day} {MONTHS_EN[a.month - 1]} {a.year}"
     return f"{start.label(lang, approximate)} – {end.label(lang)}"
 
 
