@@ -136,10 +136,14 @@ def describe_filters(filters: Filters, vocab: Vocabulary, lang: str, count: int 
     sep = "：" if lang == "ja" else ": "
     join = "・" if lang == "ja" else ", "
     parts = []
-    if filters.date_from or filters.date_to:
-        lo = PartialDate.parse(filters.date_from).label(lang) if filters.date_from else "…"
-        hi = PartialDate.parse(filters.date_to).label(lang) if filters.date_to else "…"
+    lo = PartialDate.parse(filters.date_from).label(lang) if filters.date_from else ""
+    hi = PartialDate.parse(filters.date_to).label(lang) if filters.date_to else ""
+    if lo and hi:
         parts.append(f"{t['window']}{sep}{lo} – {hi}")
+    elif lo:
+        parts.append(f"{t['window']}{sep}{lo}以降" if lang == "ja" else f"{t['window']}{sep}from {lo}")
+    elif hi:
+        parts.append(f"{t['window']}{sep}{hi}まで" if lang == "ja" else f"{t['window']}{sep}until {hi}")
     for name, kind in (("countries", "country"), ("themes", "theme"), ("types", "type"), ("statuses", "status")):
         values = getattr(filters, name)
         if values:
@@ -185,7 +189,7 @@ def briefing_figure(b: Briefing, template: str = "slide") -> go.Figure:
                "y": 0.985, "yanchor": "top", "yref": "container", "font": {"size": 20 if small else 24},
                "subtitle": {"text": figures.esc(b.subtitle()), "font": {"size": 13 if small else 14,
                                                                           "color": "#555"}}},
-        margin={"l": 20, "r": 20, "t": 120 if not small else 130, "b": 95},
+        margin={"l": 20, "r": 20, "t": 150 if not small else 160, "b": 95},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
         showlegend=True, hovermode=False,
     )

@@ -150,8 +150,13 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     for cid in _ordered(rows["color_id"], vocab, ckind):
         part = rows[rows["color_id"] == cid]
         color = vocab.color(ckind, cid)
+        # the legend shows a plain filled circle per colour, whatever the first marker's status is
+        fig.add_trace(Scatter(x=[None], y=[None], mode="markers", name=vocab.label(ckind, cid, lang),
+                              legendgroup=cid, marker={"color": color, "size": 11, "symbol": "circle"},
+                              hoverinfo="skip"))
         fig.add_trace(Scatter(
             x=part["x"], y=part["y"], mode="markers", name=vocab.label(ckind, cid, lang), legendgroup=cid,
+            showlegend=False,
             customdata=part["id"].to_numpy(),
             hovertext=[_hover(r, vocab, lang, trim) for r in part.to_dict("records")],
             hovertemplate="%{hovertext}<extra></extra>",

@@ -6,6 +6,7 @@ filters, figures, exports, the app) asks this module for field names, labels and
 from __future__ import annotations
 
 import calendar
+import functools
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -64,6 +65,12 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> "PartialDate":
         """Parse "YYYY", "YYYY-MM" or "YYYY-MM-DD"; raise ValueError saying what is wrong."""
+        if isinstance(text, str):
+            return _parse_cached(cls, text)
+        raise ValueError(f"expected a quoted date string, got {type(text).__name__}")
+
+    @classmethod
+    def _parse(cls, text: str) -> "PartialDate":
         if not isinstance(text, str):
             raise ValueError(f"expected a quoted date string, got {type(text).__name__}")
         m = DATE_RE.match(text.strip())
@@ -86,6 +93,12 @@ class PartialDate:
 
     def label(self, lang: str = "en", approximate: bool = False) -> str:
         return format_partial(self.first, self.precision, lang, approximate)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_cached(cls, text: str) -> PartialDate:
+    # big logs repeat the same dates thousands of times; PartialDate is immutable, so share them
+    return cls._parse(text)
 
 
 def format_partial(day: dt.date, precision: str, lang: str = "en", approximate: bool = False) -> str:
@@ -126,7 +139,7 @@ class Term:
         return getattr(self, lang, "") or self.en
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Vocabulary:
     """Countries, themes, types, statuses and relation types, with labels and fixed colours."""
 
@@ -167,6 +180,22 @@ class Vocabulary:
     def color(self, kind: str, term_id: str) -> str:
         term = self.kind(kind).get(term_id)
         return term.color if term else "#888888"
+
+    @functools.cached_property
+    def _name_index(self) -> tuple[re.Pattern | None, dict[str, tuple[str, ...]]]:
+        folded = {fold(n): group for group in self.names for n in group}
+        if not folded:
+            return None, {}
+        names = sorted(folded, key=len, reverse=True)  # longest first: "kim jong un" before "kim"
+        return re.compile("|".join(re.escape(n) for n in names)), folded
+
+    def names_in(self, folded_text: str) -> list[str]:
+        """Every spelling of every vocabulary name that occurs in (already folded) text."""
+        pattern, groups = self._name_index
+        if pattern is None:
+            return []
+        found = {m.group() for m in pattern.finditer(folded_text)}
+        return [n for group in dict.fromkeys(groups[f] for f in found) for n in group]
 
     def name_variants(self, text: str) -> tuple[str, ...]:
         """Every spelling of a name shared through the vocabulary (金正恩 -> 김정은, Kim Jong Un)."""
