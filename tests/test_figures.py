@@ -1,6 +1,8 @@
 """Figure builders are plain functions: test them without a browser."""
 import datetime as dt
 
+import pandas as pd
+
 from timeline import figures
 from timeline.query import Filters, filter_events
 
@@ -37,7 +39,7 @@ def test_month_precision_is_a_diamond_on_a_bar_over_the_month(valid_df, vocab):
     kim = next(t for t in markers(fig) if "2025-09-kim-beijing" in list(t.customdata))
     assert set(kim.marker.symbol) == {"diamond"}
     bars = [t for t in fig.data if t.mode == "lines"]
-    xs = [x for t in bars for x in t.x if x is not None]
+    xs = [pd.Timestamp(x) for t in bars for x in t.x if not pd.isna(x)]
     assert min(xs).date() == dt.date(2025, 9, 1) and max(xs).date() == dt.date(2025, 10, 1)
     assert "Sep 2025" in kim.hovertext[0]
     ja = figures.timeline_figure(valid_df, vocab, "ja", "country", today=TODAY)

@@ -207,6 +207,28 @@ def cmd_stamp(args) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_synth(args) -> int:
+    from .synth import synth_log
+
+    if args.events < 1:
+        raise UsageError("--events must be at least 1")
+    Path(args.out).write_text(synth_log(args.events, args.seed, load_vocab()), encoding="utf-8")
+    print(f"wrote {args.out} ({args.events} events, seed {args.seed})")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from . import bench
+
+    try:
+        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        raise UsageError(f"--sizes {args.sizes!r}: use comma-separated whole numbers, e.g. 1000,10000")
+    result = bench.run(sizes, args.quick, args.peers, args.json, log=lambda m: print(m, file=sys.stderr, flush=True))
+    print(bench.format_table(result))
+    return 0
+
+
 def log_updated(report) -> str | None:
     """Last update of the log: meta.updated, else the newest added/updated date of an event."""
     if report.meta.get("updated"):
@@ -303,6 +325,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", metavar="DATE", help="pretend today is DATE (YYYY-MM-DD)")
     p.add_argument("--lang", choices=("en", "ja"), default="en")
     p.set_defaults(func=cmd_outlook)
+
+    p = command("synth", "write a valid synthetic log of N realistic events (deterministic for a seed)")
+    p.add_argument("--events", type=int, required=True, metavar="N")
+    p.add_argument("--seed", type=int, default=1, metavar="S")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.set_defaults(func=cmd_synth)
+
+    p = command("bench", "measure load, filter, figure, callback, export and browser times against targets")
+    p.add_argument("--sizes", default="1000,10000,100000", help="comma-separated event counts")
+    p.add_argument("--quick", action="store_true", help="one repetition instead of the best of three")
+    p.add_argument("--peers", action="store_true", help="also time vis-timeline and TimelineJS (npm) on the same data")
+    p.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
+    p.set_defaults(func=cmd_bench)
 
     p = command("stamp", "fill each event's added/updated dates from the git history of the log")
     p.add_argument("path", nargs="?", default=str(DEFAULT_EVENTS), metavar="PATH")

@@ -18,6 +18,7 @@ import html
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from .model import Vocabulary
 from .tables import date_label, labels
@@ -25,6 +26,7 @@ from .tables import date_label, labels
 FONT = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Meiryo, Helvetica Neue, Arial, sans-serif"
 SIZES = {1: 7, 2: 10, 3: 14}
 WEBGL_THRESHOLD = 3000      # above this many markers the timeline uses WebGL traces
+MAX_DRAWN = 20000           # the browser gets at most this many events; the most important are kept
 TRIM_THRESHOLD = 5000       # above this many events hover text is trimmed to date and title
 MAX_LANES = 10              # country lanes beyond this fold into "Other"
 OTHER = "~other"
@@ -50,15 +52,13 @@ def color_kind(group: str) -> str:
     return "country" if group == "theme" else "theme"
 
 
-def _symbol(precision: str, status: str) -> str:
-    base = "circle" if precision == "day" else "diamond"
-    if status == "cancelled":
-        return "x"
-    if status == "postponed":
-        return base + "-open-dot"
-    if status in ("scheduled", "expected"):
-        return base + "-open"
-    return base
+def symbols(precision: np.ndarray, status: np.ndarray) -> np.ndarray:
+    """Marker symbol per event: shape from date precision, fill from status."""
+    base = np.where(precision == "day", "circle", "diamond").astype(object)
+    planned = np.isin(status, ("scheduled", "expected"))
+    out = np.where(planned, base + "-open", base)
+    out = np.where(status == "postponed", base + "-open-dot", out)
+    return np.where(status == "cancelled", "x", out).astype(object)
 
 
 def esc(text: str) -> str:
@@ -78,8 +78,9 @@ def lanes(df: pd.DataFrame, vocab: Vocabulary, group: str) -> tuple[pd.DataFrame
         keep = set(counts.index[:MAX_LANES - 1])
         rows = rows.assign(lane=rows["lane"].where(rows["lane"].isin(keep), OTHER))
         rows = rows.drop_duplicates(["id", "lane"])
-    order = [t for t in vocab.kind(group) if t in set(rows["lane"])]
-    order += sorted(set(rows["lane"]) - set(order) - {OTHER}) + ([OTHER] if OTHER in set(rows["lane"]) else [])
+    present = set(rows["lane"])
+    order = [t for t in vocab.kind(group) if t in present]
+    order += sorted(present - set(order) - {OTHER}) + ([OTHER] if OTHER in present else [])
     rank = {lane: i for i, lane in enumerate(order)}
     rows = rows.assign(lane_index=rows["lane"].map(rank)).sort_values(["lane_index", "start", "id"], kind="stable")
     rows["y"] = rows["lane_index"].astype(float) + _offsets(rows)
@@ -90,10 +91,11 @@ def _offsets(rows: pd.DataFrame) -> np.ndarray:
     """Spread markers that are close in time over up to MAX_SLOTS rows inside their lane."""
     if rows.empty:
         return np.zeros(0)
-    start = rows["start"].to_numpy("datetime64[D]").astype("int64")
-    stop = rows["stop"].to_numpy("datetime64[D]").astype("int64")
-    lane = rows["lane_index"].to_numpy()
-    span_days = max(int(stop.max() - start.min()), 30)
+    start_a = rows["start"].to_numpy("datetime64[D]").astype("int64")
+    stop_a = rows["stop"].to_numpy("datetime64[D]").astype("int64")
+    lane_a = rows["lane_index"].to_numpy()
+    start, stop, lane = start_a.tolist(), stop_a.tolist(), lane_a.tolist()  # plain ints: fast in the loop
+    span_days = max(int(stop_a.max() - start_a.min()), 30)
     gap = span_days / 70  # markers closer than this (in days, at full width) would touch
     slot = np.zeros(len(rows), dtype=int)
     last_end: list[float] = []
@@ -104,10 +106,10 @@ def _offsets(rows: pd.DataFrame) -> np.ndarray:
         s = start[i]
         choice = next((k for k in range(MAX_SLOTS) if last_end[k] + gap <= s), None)
         if choice is None:
-            choice = int(np.argmin(last_end))
+            choice = last_end.index(min(last_end))
         slot[i] = choice
         last_end[choice] = max(stop[i], s)
-    used = pd.Series(slot).groupby(lane).transform("max").to_numpy() + 1  # centre lanes that use few rows
+    used = pd.Series(slot).groupby(lane_a).transform("max").to_numpy() + 1  # centre lanes that use few rows
     return (slot - (used - 1) / 2) * (0.72 / MAX_SLOTS)
 
 
@@ -118,15 +120,18 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     """Swim-lane timeline of `df` (already filtered)."""
     t = TEXT[lang]
     today = today or dt.date.today()
+    total = len(df)
+    if total > MAX_DRAWN:  # keep the figure sent to the browser bounded
+        df = df.sort_values(["importance", "start"], ascending=[False, True], kind="stable").head(MAX_DRAWN)
     rows, order = lanes(df, vocab, group)
     ckind = color_kind(group)
     ckey = "countries" if ckind == "country" else "themes"
     rows = rows.assign(color_id=rows[ckey].map(lambda v: v[0] if len(v) else ""))
     if webgl is None:
         webgl = len(rows) > WEBGL_THRESHOLD
-    Scatter = go.Scattergl if webgl else go.Scatter
+    kind = "scattergl" if webgl else "scatter"
     trim = len(df) > TRIM_THRESHOLD
-    fig = go.Figure()
+    traces: list[dict] = []  # plain dicts: plotly's per-property validation costs more than the rest together
 
     # Bars: spans (thick) and the whole period of month/year dates (thin). One trace per colour.
     bar_rows = rows[(rows["end"] != "") | (rows["precision"] != "day")]
@@ -136,34 +141,44 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
             seg = part[(part["end"] != "") == is_span]
             if seg.empty:
                 continue
-            xs, ys = [], []
-            for s, e, y in zip(seg["start"], seg["stop"] + pd.Timedelta(days=1), seg["y"]):
-                xs += [s, e, None]
-                ys += [y, y, None]
-            fig.add_trace(Scatter(x=xs, y=ys, mode="lines", line={"color": vocab.color(ckind, cid), "width": width},
-                                  opacity=opacity, hoverinfo="skip", showlegend=False,
-                                  legendgroup=cid, name=vocab.label(ckind, cid, lang)))
+            # one line trace per colour, segments separated by gaps (NaT/NaN); numeric arrays, not
+            # objects, so that building and serialising the figure stays cheap
+            xs = np.full(len(seg) * 3, np.datetime64("NaT"), dtype="datetime64[ns]")
+            ys = np.full(len(seg) * 3, np.nan)
+            xs[0::3] = seg["start"].to_numpy("datetime64[ns]")
+            xs[1::3] = (seg["stop"] + pd.Timedelta(days=1)).to_numpy("datetime64[ns]")
+            ys[0::3] = ys[1::3] = seg["y"].to_numpy(float)
+            traces.append({"type": kind, "x": xs, "y": ys, "mode": "lines", "opacity": opacity,
+                           "line": {"color": vocab.color(ckind, cid), "width": width}, "hoverinfo": "skip",
+                           "showlegend": False, "legendgroup": cid, "name": vocab.label(ckind, cid, lang)})
 
     # Markers: at the day, or the middle of a month/year period.
     mid = rows["start"] + (rows["stop"] - rows["start"]) / 2
-    rows = rows.assign(x=np.where((rows["precision"] == "day") | (rows["end"] != ""), rows["start"], mid))
+    exact = ((rows["precision"] == "day") | (rows["end"] != "")).to_numpy()
+    rows = rows.assign(x=np.where(exact, rows["start"], mid))
+    hover = hover_texts(df, vocab, lang, trim)
+    symbol = symbols(rows["precision"].to_numpy(object), rows["status"].to_numpy(object))
+    size = rows["importance"].map(SIZES).to_numpy()
+    ids_all = rows["id"].to_numpy(str)
+    colors = rows["color_id"].to_numpy(object)
     for cid in _ordered(rows["color_id"], vocab, ckind):
-        part = rows[rows["color_id"] == cid]
+        pick = colors == cid
         color = vocab.color(ckind, cid)
+        name = vocab.label(ckind, cid, lang)
         # the legend shows a plain filled circle per colour, whatever the first marker's status is
-        fig.add_trace(Scatter(x=[None], y=[None], mode="markers", name=vocab.label(ckind, cid, lang),
-                              legendgroup=cid, marker={"color": color, "size": 11, "symbol": "circle"},
-                              hoverinfo="skip"))
-        fig.add_trace(Scatter(
-            x=part["x"], y=part["y"], mode="markers", name=vocab.label(ckind, cid, lang), legendgroup=cid,
-            showlegend=False,
-            customdata=part["id"].to_numpy(),
-            hovertext=[_hover(r, vocab, lang, trim) for r in part.to_dict("records")],
-            hovertemplate="%{hovertext}<extra></extra>",
-            marker={"color": color, "size": part["importance"].map(SIZES).to_numpy(),
-                    "symbol": [_symbol(p, s) for p, s in zip(part["precision"], part["status"])],
-                    "line": {"color": color, "width": 2}, "opacity": 0.9},
-        ))
+        traces.append({"type": kind, "x": [None], "y": [None], "mode": "markers", "name": name, "legendgroup": cid,
+                       "marker": {"color": color, "size": 11, "symbol": "circle"}, "hoverinfo": "skip"})
+        part_ids = ids_all[pick]
+        traces.append({
+            "type": kind, "x": rows["x"].to_numpy()[pick], "y": rows["y"].to_numpy()[pick], "mode": "markers",
+            "name": name, "legendgroup": cid, "showlegend": False, "customdata": part_ids,
+            "hovertext": np.array([hover[i] for i in part_ids], dtype=str),
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "marker": {"color": color, "size": size[pick], "symbol": symbol[pick].astype(str),
+                       "line": {"color": color, "width": 2}, "opacity": 0.9},
+        })
+    fig = go.Figure(data=traces, _validate=False)
+    Scatter = go.Scattergl if webgl else go.Scatter
 
     marked = rows[rows["id"].isin(highlight)]
     if len(marked):
@@ -180,7 +195,8 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     n = max(len(order), 1)
     lane_labels = [_lane_label(vocab, group, lane, lang) for lane in order]
     fig.update_layout(
-        template="plotly_white", font={"family": FONT, "size": 13},
+        # the template object itself: an unvalidated figure would send only its name to the browser
+        template=pio.templates["plotly_white"], font={"family": FONT, "size": 13},
         height=max(320, 150 + LANE_PX * n + (60 if rangeslider else 0)),
         margin={"l": 10, "r": 10, "t": 40 if title else 12, "b": 10},
         title={"text": esc(title), "x": 0.01} if title else None,
@@ -205,6 +221,11 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
         hi = rows["stop"].max()
         pad = max((hi - lo) * 0.03, pd.Timedelta(days=10))
         fig.update_xaxes(range=[lo - pad, max(hi, pd.Timestamp(today)) + pad])
+    if total > len(df):
+        note = (f"Showing the {len(df):,} most important of {total:,} events; narrow the filters to see all"
+                if lang == "en" else f"{total:,}件中、重要度の高い{len(df):,}件を表示（条件を絞るとすべて表示）")
+        fig.add_annotation(text=note, showarrow=False, x=0, y=1.0, xref="paper", yref="paper", xanchor="left",
+                           yanchor="bottom", font={"size": 12, "color": "#a04000"})
     if df.empty:
         fig.add_annotation(text=t["none"], showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
                            font={"size": 16, "color": "#666"})
@@ -220,6 +241,16 @@ def _ordered(values: pd.Series, vocab: Vocabulary, kind: str) -> list[str]:
     present = set(values)
     out = [t for t in vocab.kind(kind) if t in present]
     return out + sorted(present - set(out))
+
+
+def hover_texts(df: pd.DataFrame, vocab: Vocabulary, lang: str, trim: bool) -> dict[str, str]:
+    """id -> hover text (escaped: Plotly renders a subset of HTML)."""
+    cols = ["id", "date", "end", "approximate", f"title_{lang}", f"title_{'ja' if lang == 'en' else 'en'}",
+            "countries", "type", "status"]
+    keys = ("id", "date", "end", "approximate", f"title_{lang}", f"title_{'ja' if lang == 'en' else 'en'}",
+            "countries", "type", "status")
+    values = zip(*(df[c].to_numpy(object) for c in cols))
+    return {v[0]: _hover(dict(zip(keys, v)), vocab, lang, trim) for v in values}
 
 
 def _hover(r: dict, vocab: Vocabulary, lang: str, trim: bool) -> str:

@@ -98,8 +98,15 @@ def stats(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en") -> dict[str, pd
             "type": relabel(kind, "type")}
 
 
-def grid_rows(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en") -> list[dict]:
-    """Rows for the app's table: ISO date to sort by, a label to show, and text columns."""
+GRID_LIMIT = 5000
+
+
+def grid_rows(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", limit: int = GRID_LIMIT) -> list[dict]:
+    """Rows for the app's table: ISO date to sort by, a label to show, and text columns.
+
+    At most `limit` rows (the newest) go to the browser; exports always carry every event.
+    """
+    df = df.tail(limit)
     rows = chronology(df, vocab, lang, with_summary=False)
     pubs = df["sources"].map(lambda ss: ", ".join(dict.fromkeys(s.get("publisher", "") for s in ss)))
     return [{"id": r.id, "date": d.strftime("%Y-%m-%d"), "date_label": r.date, "title": r.title,

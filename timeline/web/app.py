@@ -33,7 +33,8 @@ def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Da
     app = dash.Dash(__name__, assets_folder=str(ASSETS), title="Korean Peninsula event timeline",
                     serve_locally=True, suppress_callback_exceptions=True,
                     update_title=None)
-    app.layout = build_layout(vocab)
+    # a function, so every page load starts from the data version being served now
+    app.layout = lambda: build_layout(vocab, version=source.current().version)
     callbacks.register(app, source, today=today)
 
     @app.server.after_request

@@ -79,6 +79,9 @@ def register(app, source: LogSource, today=None) -> None:
                                            x_range=timeline.layout.xaxis.range)
         counter = (f"Showing {len(df)} of {len(events)} events" if state.lang == "en"
                    else f"全{len(events)}件中{len(df)}件を表示")
+        if len(df) > tables.GRID_LIMIT:
+            counter += (f" (the table lists the newest {tables.GRID_LIMIT:,}; exports include all)"
+                        if state.lang == "en" else f"（表は新しい{tables.GRID_LIMIT:,}件まで。書き出しは全件）")
         empty_style = {"display": "block"} if df.empty else {"display": "none"}
         return (timeline, activity, counter, empty_style, tables.grid_rows(df, vocab, state.lang),
                 _column_defs(state.lang))
@@ -93,8 +96,10 @@ def register(app, source: LogSource, today=None) -> None:
         return True, detail_body(events, state.event, vocab, state.lang)
 
     @app.callback(Output(ids.OUTLOOK, "children"), Input(ids.URL, "search"), Input(ids.OUTLOOK_RANGE, "value"),
-                  Input(ids.DATA_VERSION, "data"))
-    def outlook(search, months, _version):
+                  Input(ids.DATA_VERSION, "data"), Input(ids.TABS, "active_tab"))
+    def outlook(search, months, _version, tab):
+        if tab != "outlook":  # built only when looked at
+            return no_update
         state, _ = state_of(search, source)
         df = outlook_events(source.current().events, today_fn(), int(months or 12), state.filters)
         fig = figures.timeline_figure(df, vocab, state.lang, state.group, today=today_fn(), rangeslider=False)

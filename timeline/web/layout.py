@@ -66,7 +66,7 @@ def _field(key: str, control, lang: str):
                     className="mb-3")
 
 
-def build_layout(vocab: Vocabulary, lang: str = "en") -> html.Div:
+def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None) -> html.Div:
     t = TEXT[lang]
     filters = html.Div([
         _field("period", html.Div([
@@ -165,7 +165,7 @@ def build_layout(vocab: Vocabulary, lang: str = "en") -> html.Div:
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.EVENT),
-        dcc.Store(id=ids.DATA_VERSION),
+        dcc.Store(id=ids.DATA_VERSION, data=version),
         dcc.Interval(id=ids.RELOAD_TICK, interval=3000),
         dcc.Download(id=ids.DOWNLOAD),
         header,
