@@ -163,7 +163,7 @@ def describe_filters(filters: Filters, vocab: Vocabulary, lang: str, count: int 
 def briefing_figure(b: Briefing, template: str = "slide") -> go.Figure:
     """Timeline over the monthly activity chart, with title, subtitle and footer, sized for `template`."""
     tpl = _template(template)
-    tl = figures.timeline_figure(b.df, b.vocab, b.lang, b.group, today=b.date, rangeslider=False)
+    tl = figures.timeline_figure(b.df, b.vocab, b.lang, b.group, today=b.date, rangeslider=False, top_axis=False)
     act = figures.activity_figure(b.df, b.vocab, b.lang, today=b.date)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.05, row_heights=[0.78, 0.22])
     for trace in tl.data:

@@ -30,7 +30,7 @@ MAX_DRAWN = 20000           # the browser gets at most this many events; the mos
 TRIM_THRESHOLD = 5000       # above this many events hover text is trimmed to date and title
 MAX_LANES = 10              # country lanes beyond this fold into "Other"
 OTHER = "~other"
-LANE_PX = 64                # height of one swim lane in the app
+LANE_PX = 50                # height of one swim lane in the app
 MAX_SLOTS = 4               # rows inside one lane before markers are allowed to overlap
 
 TEXT = {
@@ -116,8 +116,14 @@ def _offsets(rows: pd.DataFrame) -> np.ndarray:
 def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group: str = "country",
                     selected: str | None = None, today: dt.date | None = None,
                     highlight: set[str] | frozenset[str] = frozenset(), x_range: tuple | None = None,
-                    webgl: bool | None = None, rangeslider: bool = True, title: str | None = None) -> go.Figure:
-    """Swim-lane timeline of `df` (already filtered)."""
+                    webgl: bool | None = None, rangeslider: bool = True, title: str | None = None,
+                    top_axis: bool | None = None) -> go.Figure:
+    """Swim-lane timeline of `df` (already filtered).
+
+    `top_axis` repeats the date ticks above the lanes (default: with the range slider, i.e. in the
+    app, where a tall chart would otherwise hide its dates below the fold).
+    """
+    top_axis = rangeslider if top_axis is None else top_axis
     t = TEXT[lang]
     today = today or dt.date.today()
     total = len(df)
@@ -177,6 +183,9 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
             "marker": {"color": color, "size": size[pick], "symbol": symbol[pick].astype(str),
                        "line": {"color": color, "width": 2}, "opacity": 0.9},
         })
+    if top_axis:  # an invisible trace on a second x axis that mirrors the first, ticks on top
+        traces.append({"type": "scatter", "x": [None], "y": [None], "xaxis": "x2", "showlegend": False,
+                       "hoverinfo": "skip", "name": "top-axis"})
     fig = go.Figure(data=traces, _validate=False)
     Scatter = go.Scattergl if webgl else go.Scatter
 
@@ -212,7 +221,10 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     )
     for i in range(0, n, 2):  # zebra bands make lanes readable
         fig.add_hrect(y0=i - 0.5, y1=i + 0.5, fillcolor="#f4f6f8", line_width=0, layer="below")
-    today_line(fig, today, t["today"])
+    today_line(fig, today, t["today"], at_top=not top_axis)
+    if top_axis:
+        fig.update_layout(xaxis2={"matches": "x", "overlaying": "x", "side": "top", "type": "date",
+                                  "showgrid": False, "automargin": True, "tickfont": {"size": 11, "color": "#666"}})
     if x_range is not None:
         fig.update_xaxes(range=list(x_range))
     elif len(rows):
@@ -265,12 +277,15 @@ def _hover(r: dict, vocab: Vocabulary, lang: str, trim: bool) -> str:
             f"<i>{esc(vocab.label('type', r['type'], lang))}</i>")
 
 
-def today_line(fig: go.Figure, today: dt.date, label: str, row=None, col=None) -> None:
+def today_line(fig: go.Figure, today: dt.date, label: str, row=None, col=None, at_top: bool = True) -> None:
+    """A dashed red line at today, labelled above the plot (exports) or inside its foot (the app,
+    whose top edge carries the date ticks and the mode bar)."""
     kw = {"row": row, "col": col} if row else {}
     fig.add_vline(x=pd.Timestamp(today).to_pydatetime().timestamp() * 1000, line_dash="dash", line_color="#c0392b",
                   line_width=1.5, **kw)
-    fig.add_annotation(x=pd.Timestamp(today), y=1, yref="paper" if not row else "y domain", text=label,
-                       showarrow=False, yanchor="bottom", font={"color": "#c0392b", "size": 11}, **kw)
+    fig.add_annotation(x=pd.Timestamp(today), y=1 if at_top else 0, yref="paper" if not row else "y domain",
+                       text=label, showarrow=False, yanchor="bottom", xanchor="center" if at_top else "right",
+                       xshift=0 if at_top else -3, font={"color": "#c0392b", "size": 11}, **kw)
 
 
 def activity_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", today: dt.date | None = None,
