@@ -28,6 +28,7 @@ EXAMPLES = {
     "stamp": "python -m timeline stamp events.yaml",
     "synth": "python -m timeline synth --events 10000 --seed 1 --out big.yaml",
     "bench": "python -m timeline bench --quick",
+    "loadtest": "python -m timeline loadtest --clients 50 --seconds 60 --workers 4",
 }
 
 
@@ -229,6 +230,19 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_loadtest(args) -> int:
+    from . import loadtest
+
+    if not (1 <= args.clients <= 500 and 1 <= args.seconds <= 600):
+        raise UsageError("--clients 1..500 and --seconds 1..600 (the run is bounded)")
+    result = loadtest.run(Path(args.events), args.workers, args.clients, args.seconds,
+                          log=lambda m: print(m, file=sys.stderr, flush=True))
+    print(loadtest.format_result(result))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2))
+    return 0
+
+
 def log_updated(report) -> str | None:
     """Last update of the log: meta.updated, else the newest added/updated date of an event."""
     if report.meta.get("updated"):
@@ -338,6 +352,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--peers", action="store_true", help="also time vis-timeline and TimelineJS (npm) on the same data")
     p.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
     p.set_defaults(func=cmd_bench)
+
+    p = command("loadtest", "bounded load test: gunicorn on loopback, concurrent filter requests, p50/p95")
+    _events_arg(p)
+    p.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    p.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
+    p.add_argument("--seconds", type=float, default=60, help="duration (default 60)")
+    p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    p.set_defaults(func=cmd_loadtest)
 
     p = command("stamp", "fill each event's added/updated dates from the git history of the log")
     p.add_argument("path", nargs="?", default=str(DEFAULT_EVENTS), metavar="PATH")

@@ -98,7 +98,7 @@ def stats(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en") -> dict[str, pd
             "type": relabel(kind, "type")}
 
 
-GRID_LIMIT = 5000
+GRID_LIMIT = 2000
 
 
 def grid_rows(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", limit: int = GRID_LIMIT) -> list[dict]:

@@ -1,0 +1,85 @@
+"""Property-based tests: no input makes the validator, the filters or the URL parser crash."""
+import datetime as dt
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from timeline.load import parse_log, read_log
+from timeline.model import FIELDS
+from timeline.query import Filters, filter_events, state_from_query, state_to_query
+from timeline.validate import CODES, validate_records
+
+from .conftest import DATA
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False), st.text(max_size=12),
+                    st.sampled_from(["2025-06-04", "2025-13", "2025", "KR", "japan-rok", "summit", "occurred",
+                                     "https://example.org", "javascript:x", ""]))
+yamlish = st.recursive(scalars, lambda kids: st.one_of(st.lists(kids, max_size=4),
+                                                       st.dictionaries(st.one_of(st.sampled_from(list(FIELDS)),
+                                                                                 st.text(max_size=6)), kids,
+                                                                       max_size=6)), max_leaves=25)
+events = st.lists(st.one_of(yamlish, st.fixed_dictionaries({k: yamlish for k in list(FIELDS)[:8]})), max_size=5)
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                             HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(events)
+def test_validator_only_returns_problems(vocab, records):
+    problems = validate_records(records, vocab, lambda i, p: (i + 1, 1), "x.yaml", dt.date(2026, 11, 28))
+    assert all(p.code in CODES for p in problems)
+
+
+@SETTINGS
+@given(st.one_of(events, yamlish))
+def test_the_whole_loader_only_returns_problems_or_events(tmp_path_factory, vocab, data):
+    path = tmp_path_factory.mktemp("p") / "log.yaml"
+    path.write_text(yaml.safe_dump({"events": data} if isinstance(data, list) else data, allow_unicode=True))
+    report = read_log(path, vocab, cache=False)
+    assert report.ok or report.problems
+    assert all(p.code in CODES for p in report.problems)
+
+
+@SETTINGS
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_never_crash_the_parser(data):
+    records, meta, locate, problems = parse_log(data, "x")
+    assert records is None or isinstance(records, list)
+
+
+def partial_dates():
+    return st.one_of(st.none(), st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31)).flatmap(
+        lambda d: st.sampled_from([d.isoformat(), d.isoformat()[:7], d.isoformat()[:4]])))
+
+
+@SETTINGS
+@given(st.builds(Filters, date_from=partial_dates(), date_to=partial_dates(),
+                 countries=st.lists(st.sampled_from(["KR", "KP", "JP", "CN", "ZZ"]), max_size=3).map(tuple),
+                 themes=st.lists(st.sampled_from(["japan-rok", "china-dprk", "nope"]), max_size=3).map(tuple),
+                 types=st.lists(st.sampled_from(["summit", "visit", "election"]), max_size=2).map(tuple),
+                 min_importance=st.integers(1, 3),
+                 statuses=st.lists(st.sampled_from(["occurred", "scheduled"]), max_size=2).map(tuple),
+                 query=st.text(max_size=15)))
+def test_filters_never_fail(valid_df, filters):
+    out = filter_events(valid_df, filters)
+    assert set(out["id"]) <= set(valid_df["id"])
+
+
+@SETTINGS
+@given(st.text(max_size=200))
+def test_url_parser_never_fails(vocab, query):
+    state, notes = state_from_query(query, vocab, {"a"})
+    again, _ = state_from_query(state_to_query(state), vocab, {"a"})
+    assert again == state
+
+
+@SETTINGS
+@given(st.dictionaries(st.sampled_from(["from", "to", "country", "theme", "type", "importance", "status", "q", "lang",
+                                        "group", "event", "since", "tab", "x"]), st.text(max_size=30), max_size=8))
+def test_url_parser_round_trips_whatever_it_accepts(vocab, params):
+    from urllib.parse import urlencode
+
+    state, _ = state_from_query("?" + urlencode(params), vocab, {"a"})
+    assert state_from_query(state_to_query(state), vocab, {"a"})[0] == state

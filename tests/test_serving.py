@@ -1,0 +1,30 @@
+"""Serving a team: gunicorn with several workers answers any request from any worker."""
+import http.client
+import json
+
+from timeline.bench import _free_port
+from timeline.loadtest import callback_body, gunicorn, render_key
+
+from .conftest import DATA
+
+
+def test_gunicorn_workers_share_no_state_that_breaks(tmp_path):
+    log = tmp_path / "events.yaml"
+    log.write_text((DATA / "valid.yaml").read_text())
+    port = _free_port()
+    with gunicorn(log, workers=3, port=port):
+        key = render_key(port)
+        counters = set()
+        for _ in range(12):  # fresh connections land on different workers
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("POST", "/_dash-update-component", body=callback_body("?country=KR", key),
+                         headers={"Content-Type": "application/json"})
+            response = conn.getresponse()
+            assert response.status == 200
+            counters.add(json.loads(response.read())["response"]["counter"]["children"])
+            conn.close()
+        assert counters == {"Showing 2 of 3 events"}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/")
+        response = conn.getresponse()
+        assert response.status == 200 and response.getheader("X-Content-Type-Options") == "nosniff"

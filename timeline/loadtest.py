@@ -1,0 +1,115 @@
+"""A bounded load test of the dashboard served by gunicorn on loopback: `python -m timeline loadtest`.
+
+N concurrent clients send filter changes to Dash's callback endpoint (the request the browser makes
+when a filter changes) for a fixed time; a hard stop ends the run even if the server hangs. Only
+127.0.0.1 is ever contacted.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from .bench import ROOT, _free_port, _wait_port
+
+QUERIES = ["", "?country=KP", "?country=KR,JP", "?theme=japan-rok", "?from=2025-06", "?country=KP,RU&from=2024",
+           "?q=summit", "?q=%EA%B9%80%EC%A0%95%EC%9D%80", "?importance=3", "?type=missile-launch&lang=ja",
+           "?group=theme&from=2025-01&to=2025-12", "?status=scheduled,expected"]
+
+
+@contextmanager
+def gunicorn(events: Path, workers: int, port: int):
+    env = {**os.environ, "TIMELINE_EVENTS": str(events)}
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+                             "--timeout", "60", "--log-level", "warning", "app:server"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_port(port, 120)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def callback_body(search: str, key: str) -> bytes:
+    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]} for part in key.strip(".").split("...")]
+    return json.dumps({"output": key, "outputs": outputs, "changedPropIds": ["url.search"], "state": [],
+                       "inputs": [{"id": "url", "property": "search", "value": search},
+                                  {"id": "data-version", "property": "data", "value": None}]}).encode()
+
+
+def render_key(port: int) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/_dash-dependencies")
+    deps = json.loads(conn.getresponse().read())
+    return next(d["output"] for d in deps if d["output"].startswith("..timeline.figure"))
+
+
+def run(events: Path, workers: int = 4, clients: int = 50, seconds: float = 60, log=print) -> dict:
+    port = _free_port()
+    with gunicorn(events, workers, port):
+        key = render_key(port)
+        bodies = [callback_body(q, key) for q in QUERIES]
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        stop_at = time.monotonic() + seconds
+
+        def client(seed: int) -> None:
+            rng = random.Random(seed)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            while time.monotonic() < stop_at:
+                body = rng.choice(bodies)
+                start = time.perf_counter()
+                try:
+                    conn.request("POST", "/_dash-update-component", body=body,
+                                 headers={"Content-Type": "application/json"})
+                    response = conn.getresponse()
+                    data = response.read()
+                    ok = response.status == 200 and b'"counter"' in data
+                    elapsed = time.perf_counter() - start
+                    with lock:
+                        if ok:
+                            latencies.append(elapsed)
+                        else:
+                            errors.append(f"HTTP {response.status}")
+                except Exception as exc:  # counted, never fatal: the run must finish and report
+                    with lock:
+                        errors.append(type(exc).__name__)
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.close()
+
+        log(f"load test: {clients} clients, {seconds:.0f} s, gunicorn with {workers} workers, {events}")
+        threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:  # hard stop: a hung request cannot hold the run past its end by more than 35 s
+            t.join(timeout=max(0.0, stop_at + 35 - time.monotonic()))
+        duration = time.monotonic() - started
+    lat = sorted(latencies)
+    pct = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else None  # noqa: E731
+    return {"clients": clients, "workers": workers, "seconds": round(duration, 1), "requests": len(lat),
+            "errors": len(errors), "error_kinds": sorted(set(errors)), "throughput_rps": len(lat) / duration,
+            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
+            "mean_ms": statistics.mean(lat) * 1000 if lat else None}
+
+
+def format_result(r: dict) -> str:
+    target = r["errors"] == 0 and r["p95_ms"] is not None and r["p95_ms"] < 500
+    return (f"{r['requests']} requests in {r['seconds']} s from {r['clients']} clients ({r['workers']} workers): "
+            f"{r['throughput_rps']:.1f} req/s, p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, "
+            f"p99 {r['p99_ms']:.0f} ms, errors {r['errors']} {r['error_kinds'] or ''}\n"
+            f"target (zero errors, p95 < 500 ms): {'PASS' if target else 'FAIL'}")
