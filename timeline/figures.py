@@ -186,62 +186,82 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     if top_axis:  # an invisible trace on a second x axis that mirrors the first, ticks on top
         traces.append({"type": "scatter", "x": [None], "y": [None], "xaxis": "x2", "showlegend": False,
                        "hoverinfo": "skip", "name": "top-axis"})
-    fig = go.Figure(data=traces, _validate=False)
-    Scatter = go.Scattergl if webgl else go.Scatter
-
     marked = rows[rows["id"].isin(highlight)]
     if len(marked):
-        fig.add_trace(Scatter(x=marked["x"], y=marked["y"], mode="markers", hoverinfo="skip", showlegend=False,
-                              name="new", marker={"size": marked["importance"].map(SIZES) + 12, "symbol": "circle-open",
-                                                  "color": "#f5b041", "line": {"width": 3, "color": "#f5b041"}}))
+        traces.append({"type": kind, "x": marked["x"].to_numpy(), "y": marked["y"].to_numpy(), "mode": "markers",
+                       "hoverinfo": "skip", "showlegend": False, "name": "new",
+                       "marker": {"size": (marked["importance"].map(SIZES) + 12).to_numpy(), "symbol": "circle-open",
+                                  "color": "#f5b041", "line": {"width": 3, "color": "#f5b041"}}})
     sel = rows[rows["id"] == selected] if selected else rows.iloc[0:0]
     if len(sel):
-        fig.add_trace(Scatter(x=sel["x"], y=sel["y"], mode="markers", hoverinfo="skip", showlegend=False,
-                              name="selected", marker={"size": sel["importance"].map(SIZES) + 10,
-                                                       "symbol": "circle-open", "color": "#111",
-                                                       "line": {"width": 3, "color": "#111"}}))
+        traces.append({"type": kind, "x": sel["x"].to_numpy(), "y": sel["y"].to_numpy(), "mode": "markers",
+                       "hoverinfo": "skip", "showlegend": False, "name": "selected",
+                       "marker": {"size": (sel["importance"].map(SIZES) + 10).to_numpy(), "symbol": "circle-open",
+                                  "color": "#111", "line": {"width": 3, "color": "#111"}}})
 
     n = max(len(order), 1)
     lane_labels = [_lane_label(vocab, group, lane, lang) for lane in order]
-    fig.update_layout(
-        # the template object itself: an unvalidated figure would send only its name to the browser
-        template=pio.templates["plotly_white"], font={"family": FONT, "size": 13},
-        height=max(320, 150 + LANE_PX * n + (60 if rangeslider else 0)),
-        margin={"l": 10, "r": 10, "t": 40 if title else 12, "b": 10},
-        title={"text": esc(title), "x": 0.01} if title else None,
-        hovermode="closest", hoverlabel={"font": {"family": FONT}, "align": "left"},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.02 if not rangeslider else -0.12, "x": 0,
-                "font": {"size": 11}, "itemsizing": "constant"},
-        yaxis={"tickmode": "array", "tickvals": list(range(len(order))), "ticktext": lane_labels,
-               "range": [n - 0.5, -0.5], "showgrid": False, "zeroline": False, "fixedrange": True,
-               "automargin": True},
-        xaxis={"type": "date", "showgrid": True, "gridcolor": "#eee", "automargin": True,
-               "rangeslider": {"visible": rangeslider, "thickness": 0.06}},
-        dragmode="zoom", uirevision=f"{group}",
-    )
-    for i in range(0, n, 2):  # zebra bands make lanes readable
-        fig.add_hrect(y0=i - 0.5, y1=i + 0.5, fillcolor="#f4f6f8", line_width=0, layer="below")
-    today_line(fig, today, t["today"], at_top=not top_axis)
-    if top_axis:
-        fig.update_layout(xaxis2={"matches": "x", "overlaying": "x", "side": "top", "type": "date",
-                                  "showgrid": False, "automargin": True, "tickfont": {"size": 11, "color": "#666"}})
+    # zebra bands make lanes readable
+    shapes = [{"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": i - 0.5, "y1": i + 0.5,
+               "fillcolor": "#f4f6f8", "line": {"width": 0}, "layer": "below"} for i in range(0, n, 2)]
+    line, label = today_marks(today, t["today"], at_top=not top_axis)
+    shapes.append(line)
+    annotations = [label]
     if x_range is not None:
-        fig.update_xaxes(range=list(x_range))
+        xrange = list(x_range)
     elif len(rows):
         # open on where the events are: a few early outliers (a 2019 speech) stay reachable by zooming out
         lo = rows["start"].min() if len(df) < 50 else df["start"].quantile(0.02)
         hi = rows["stop"].max()
         pad = max((hi - lo) * 0.03, pd.Timedelta(days=10))
-        fig.update_xaxes(range=[lo - pad, max(hi, pd.Timestamp(today)) + pad])
+        xrange = [lo - pad, max(hi, pd.Timestamp(today)) + pad]
+    else:
+        xrange = None
     if total > len(df):
         note = (f"Showing the {len(df):,} most important of {total:,} events; narrow the filters to see all"
                 if lang == "en" else f"{total:,}件中、重要度の高い{len(df):,}件を表示（条件を絞るとすべて表示）")
-        fig.add_annotation(text=note, showarrow=False, x=0, y=1.0, xref="paper", yref="paper", xanchor="left",
-                           yanchor="bottom", font={"size": 12, "color": "#a04000"})
+        annotations.append({"text": note, "showarrow": False, "x": 0, "y": 1.0, "xref": "paper", "yref": "paper",
+                            "xanchor": "left", "yanchor": "bottom", "font": {"size": 12, "color": "#a04000"}})
     if df.empty:
-        fig.add_annotation(text=t["none"], showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                           font={"size": 16, "color": "#666"})
-    return fig
+        annotations.append({"text": t["none"], "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper",
+                            "yref": "paper", "font": {"size": 16, "color": "#666"}})
+    layout = {
+        # the template object itself: an unvalidated figure would send only its name to the browser
+        "template": _TEMPLATE, "font": {"family": FONT, "size": 13},
+        "height": max(320, 150 + LANE_PX * n + (60 if rangeslider else 0)),
+        "margin": {"l": 10, "r": 10, "t": 40 if title else 12, "b": 10},
+        "hovermode": "closest", "hoverlabel": {"font": {"family": FONT}, "align": "left"},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.02 if not rangeslider else -0.12, "x": 0,
+                   "font": {"size": 11}, "itemsizing": "constant"},
+        "yaxis": {"tickmode": "array", "tickvals": list(range(len(order))), "ticktext": lane_labels,
+                  "range": [n - 0.5, -0.5], "showgrid": False, "zeroline": False, "fixedrange": True,
+                  "automargin": True},
+        "xaxis": {"type": "date", "showgrid": True, "gridcolor": "#eee", "automargin": True,
+                  "rangeslider": {"visible": rangeslider, "thickness": 0.06}, "range": xrange},
+        "dragmode": "zoom", "uirevision": group, "shapes": shapes, "annotations": annotations,
+    }
+    if title:
+        layout["title"] = {"text": esc(title), "x": 0.01}
+    if top_axis:
+        layout["xaxis2"] = {"matches": "x", "overlaying": "x", "side": "top", "type": "date", "showgrid": False,
+                            "automargin": True, "tickfont": {"size": 11, "color": "#666"}}
+    # plain dicts, no per-property validation: it cost more than everything else together
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+_TEMPLATE = pio.templates["plotly_white"]
+
+
+def today_marks(today: dt.date, label: str, at_top: bool = True) -> tuple[dict, dict]:
+    """The dashed red line at today and its label: above the plot (exports) or inside its foot (the
+    app, whose top edge carries the date ticks and the mode bar)."""
+    x = pd.Timestamp(today).strftime("%Y-%m-%d")
+    line = {"type": "line", "xref": "x", "x0": x, "x1": x, "yref": "paper", "y0": 0, "y1": 1,
+            "line": {"dash": "dash", "color": "#c0392b", "width": 1.5}}
+    text = {"x": x, "y": 1 if at_top else 0, "xref": "x", "yref": "paper", "text": label, "showarrow": False,
+            "yanchor": "bottom", "xanchor": "center" if at_top else "right", "xshift": 0 if at_top else -3,
+            "font": {"color": "#c0392b", "size": 11}}
+    return line, text
 
 
 def _lane_label(vocab: Vocabulary, group: str, lane: str, lang: str) -> str:
@@ -293,23 +313,21 @@ def activity_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", today
     """Events per month, stacked by each event's primary (first) theme."""
     t = TEXT[lang]
     counts = activity_counts(df)
-    fig = go.Figure()
-    for theme in _ordered(pd.Series(counts.columns, dtype=object), vocab, "theme"):
-        fig.add_trace(go.Bar(x=counts.index, y=counts[theme], name=vocab.label("theme", theme, lang),
-                             marker_color=vocab.color("theme", theme), showlegend=False,
-                             hovertemplate="%{x|%Y-%m}: %{y} — " + esc(vocab.label("theme", theme, lang))
-                             + "<extra></extra>"))
-    fig.update_layout(
-        template="plotly_white", barmode="stack", height=190, bargap=0.15,
-        font={"family": FONT, "size": 12}, margin={"l": 10, "r": 10, "t": 28, "b": 10},
-        title={"text": f"{t['events']} <span style='font-size:11px;color:#777'>({t['by']})</span>",
-               "x": 0.01, "font": {"size": 13}},
-        yaxis={"title": None, "rangemode": "tozero", "fixedrange": True, "automargin": True},
-        xaxis={"type": "date", "automargin": True}, uirevision="activity",
-    )
-    if x_range is not None:
-        fig.update_xaxes(range=list(x_range))
-    return fig
+    months = counts.index.to_numpy("datetime64[ns]") if len(counts) else []
+    traces = [{"type": "bar", "x": months, "y": counts[theme].to_numpy(), "name": vocab.label("theme", theme, lang),
+               "marker": {"color": vocab.color("theme", theme)}, "showlegend": False,
+               "hovertemplate": "%{x|%Y-%m}: %{y} — " + esc(vocab.label("theme", theme, lang)) + "<extra></extra>"}
+              for theme in _ordered(pd.Series(counts.columns, dtype=object), vocab, "theme")]
+    layout = {
+        "template": _TEMPLATE, "barmode": "stack", "height": 190, "bargap": 0.15,
+        "font": {"family": FONT, "size": 12}, "margin": {"l": 10, "r": 10, "t": 28, "b": 10},
+        "title": {"text": f"{t['events']} <span style='font-size:11px;color:#777'>({t['by']})</span>",
+                  "x": 0.01, "font": {"size": 13}},
+        "yaxis": {"rangemode": "tozero", "fixedrange": True, "automargin": True},
+        "xaxis": {"type": "date", "automargin": True, "range": list(x_range) if x_range is not None else None},
+        "uirevision": "activity",
+    }
+    return go.Figure(data=traces, layout=layout, _validate=False)
 
 
 def activity_counts(df: pd.DataFrame) -> pd.DataFrame:

@@ -3,6 +3,7 @@ truth for the view; controls write it, and everything shown is rendered from it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback_context, dcc, html, no_update
@@ -69,13 +70,20 @@ def register(app, source: LogSource, today=None) -> None:
         Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"),
     )
     def render(search, _version):
+        current = source.current()
+        return _render(search or "", current.version, today_fn())
+
+    @functools.lru_cache(maxsize=64)
+    def _render(search: str, version: str, today):
+        # memoised per worker on (view, data version, day): a shared link opened by a whole team, or
+        # a filter toggled back, costs one computation; a changed log has a new version, so never stale
         state, _ = state_of(search, source)
         events = source.current().events
         df = filter_events(events, state.filters)
         since = _added_since(df, state.since)
         timeline = figures.timeline_figure(df, vocab, state.lang, state.group, selected=state.event,
-                                           today=today_fn(), highlight=since)
-        activity = figures.activity_figure(df, vocab, state.lang, today=today_fn(),
+                                           today=today, highlight=since)
+        activity = figures.activity_figure(df, vocab, state.lang, today=today,
                                            x_range=timeline.layout.xaxis.range)
         counter = (f"Showing {len(df)} of {len(events)} events" if state.lang == "en"
                    else f"全{len(events)}件中{len(df)}件を表示")
