@@ -111,3 +111,15 @@ def test_every_command_has_help_and_is_in_the_readme():
         assert f"python -m timeline {name}" in readme, name
         checked += 1
     assert checked >= 5
+
+
+def test_a_chain_can_be_listed_and_exported(tmp_path, capsys):
+    assert main(["list", "--events", str(DATA / "valid.yaml"), "--chain", "2025-06-03-election", "--format",
+                 "json"]) == 0
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == ["2025-06-03-election",
+                                                                     "2025-06-04-lee-inauguration"]
+    out = tmp_path / "chain.csv"
+    assert main(["export", "--events", str(DATA / "valid.yaml"), "--chain", "2025-06-03-election", "--format", "csv",
+                 "--out", str(out)]) == 0
+    assert len(out.read_text().strip().splitlines()) == 3
+    assert main(["list", "--events", str(DATA / "valid.yaml"), "--chain", "nope"]) == 2

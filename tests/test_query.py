@@ -107,3 +107,13 @@ def test_presets():
     assert preset_window("12m", today) == ("2025-11-28", None)
     assert preset_window("lee", today) == ("2025-06-04", None)
     assert preset_window("all", today) == (None, None)
+
+
+def test_chain_filter_and_its_url_parameter(valid_df, vocab):
+    assert ids(filter_events(valid_df, Filters(chain="2025-06-03-election"))) == ["2025-06-03-election",
+                                                                                  "2025-06-04-lee-inauguration"]
+    state, notes = state_from_query("?chain=2025-06-03-election&country=KR", vocab, set(valid_df["id"]))
+    assert notes == [] and state.filters.chain == "2025-06-03-election"
+    assert "chain=2025-06-03-election" in state_to_query(state)
+    _, notes = state_from_query("?chain=nope", vocab, set(valid_df["id"]))
+    assert notes == ["Ignored chain='nope': no event has that id."]

@@ -53,12 +53,13 @@ def add_filter_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--min-importance", type=int, default=1, metavar="N", help="1 (all), 2 or 3 (major only)")
     g.add_argument("--status", action="append", metavar="IDS", help="occurred, scheduled, expected, postponed, cancelled")
     g.add_argument("--query", default="", metavar="TEXT", help="free text in en/ja/ko or an alias (이재명, 金正恩)")
+    g.add_argument("--chain", metavar="ID", help="only the chain of related events around this event id")
 
 
 def filters_from_args(args, vocab) -> Filters:
     f = Filters(date_from=args.date_from, date_to=args.date_to, countries=_csv_list(args.country),
                 themes=_csv_list(args.theme), types=_csv_list(args.type), min_importance=args.min_importance,
-                statuses=_csv_list(args.status), query=args.query or "")
+                statuses=_csv_list(args.status), query=args.query or "", chain=getattr(args, "chain", None))
     bad = f.problems(vocab)
     if bad:
         raise UsageError("; ".join(bad))
@@ -68,7 +69,14 @@ def filters_from_args(args, vocab) -> Filters:
 def _events(args):
     vocab = load_vocab()
     df = load_events(args.events, vocab)
-    return vocab, df, filter_events(df, filters_from_args(args, vocab))
+    filters = filters_from_args(args, vocab)
+    _check_chain(filters, df)
+    return vocab, df, filter_events(df, filters)
+
+
+def _check_chain(filters: Filters, df) -> None:
+    if filters.chain and filters.chain not in set(df["id"]):
+        raise UsageError(f"--chain {filters.chain!r}: no event has that id (see `python -m timeline list`)")
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -135,6 +143,7 @@ def cmd_export(args) -> int:
     if not report.ok:
         raise InvalidLog(report.problems)
     filters = filters_from_args(args, vocab)
+    _check_chain(filters, report.events)
     try:
         date = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:

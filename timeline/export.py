@@ -59,12 +59,12 @@ T = {
            "statuses": "Status", "query": "Search", "sources": "Sources", "data": "Data",
            "events": "events", "updated": "log updated", "generated": "Generated", "chronology": "Chronology",
            "filters": "Filters", "no_filters": "no filters (all events)", "cited": "Sources cited", "more": "more",
-           "page": "page"},
+           "page": "page", "chain": "Chain of related events around"},
     "ja": {"title": "朝鮮半島情勢：出来事", "all": "すべての出来事", "window": "期間", "from": "", "to": "〜",
            "countries": "国・地域", "themes": "テーマ", "types": "種別", "importance": "重要度", "statuses": "状況",
            "query": "検索語", "sources": "出典", "data": "データ", "events": "件", "updated": "最終更新",
            "generated": "作成日", "chronology": "年表", "filters": "条件", "no_filters": "条件なし（全件）",
-           "cited": "引用した出典", "more": "ほか", "page": "ページ"},
+           "cited": "引用した出典", "more": "ほか", "page": "ページ", "chain": "関連する出来事の連鎖"},
 }
 
 
@@ -123,8 +123,8 @@ def default_title(filters: Filters, vocab: Vocabulary, lang: str) -> str:
     parts = []
     if filters.countries:
         parts.append(("・" if lang == "ja" else ", ").join(vocab.label("country", c, lang) for c in filters.countries))
-    if filters.themes:
-        parts.append(("・" if lang == "ja" else ", ").join(vocab.label("theme", c, lang) for c in filters.themes))
+    if filters.themes:  # theme labels contain "・" themselves, so they are joined with "、"
+        parts.append(("、" if lang == "ja" else ", ").join(vocab.label("theme", c, lang) for c in filters.themes))
     if not parts:
         return t["title"]
     return ("朝鮮半島情勢：" + "／".join(parts)) if lang == "ja" else "Korean Peninsula: " + " / ".join(parts)
@@ -147,11 +147,14 @@ def describe_filters(filters: Filters, vocab: Vocabulary, lang: str, count: int 
     for name, kind in (("countries", "country"), ("themes", "theme"), ("types", "type"), ("statuses", "status")):
         values = getattr(filters, name)
         if values:
-            parts.append(f"{t[name]}{sep}{join.join(vocab.label(kind, v, lang) for v in values)}")
+            glue = "、" if lang == "ja" and kind == "theme" else join
+            parts.append(f"{t[name]}{sep}{glue.join(vocab.label(kind, v, lang) for v in values)}")
     if filters.min_importance > 1:
         parts.append(f"{t['importance']}{'' if lang == 'en' else '≥'}{filters.min_importance}")
     if filters.query:
         parts.append(f"{t['query']}{sep}“{filters.query}”")
+    if filters.chain:
+        parts.append(f"{t['chain']}{sep}{filters.chain}")
     text = " · ".join(parts) if parts else t["no_filters"]
     if count is not None:
         text += f" · {count} {t['events']}"

@@ -31,7 +31,8 @@ class Filters:
     min_importance: int = 1
     statuses: tuple[str, ...] = ()
     query: str = ""
-    ids: tuple[str, ...] = ()      # restrict to these ids (event chains)
+    ids: tuple[str, ...] = ()      # restrict to these ids
+    chain: str | None = None       # restrict to the chain of related events around this id
 
     def problems(self, vocab: Vocabulary) -> list[str]:
         """What is wrong with these filters, each saying what is accepted."""
@@ -87,6 +88,8 @@ def filter_events(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         mask &= df["status"].isin(filters.statuses)
     if filters.ids:
         mask &= df["id"].isin(filters.ids)
+    if filters.chain:
+        mask &= df["id"].isin(set(chain(df, filters.chain)["id"]))
     for word in split_query(filters.query):
         mask &= df["search"].str.contains(word, regex=False)
     return df[mask]
@@ -154,6 +157,11 @@ def state_from_query(query: str, vocab: Vocabulary, known_ids: set[str] | None =
                 f["min_importance"] = int(raw)
             else:
                 notes.append(f"Ignored importance={raw!r}: use 1, 2 or 3.")
+        elif key == "chain":
+            if known_ids is None or raw in known_ids:
+                f["chain"] = raw
+            else:
+                notes.append(f"Ignored chain={raw!r}: no event has that id.")
         elif key == "q":
             f["query"] = raw[:200]
         elif key == "lang":
@@ -202,6 +210,8 @@ def state_to_query(state: ViewState) -> str:
         pairs.append(("importance", str(f.min_importance)))
     if f.query:
         pairs.append(("q", f.query))
+    if f.chain:
+        pairs.append(("chain", f.chain))
     defaults = ViewState()
     for key in ("lang", "group", "event", "since", "tab"):
         value = getattr(state, key)
@@ -224,3 +234,32 @@ def preset_window(preset: str, today: dt.date) -> tuple[str | None, str | None]:
 
 def replace(filters: Filters, **changes) -> Filters:
     return dataclasses.replace(filters, **changes)
+
+
+CHAIN_RELATIONS = ("follows", "response-to", "part-of")
+
+
+def chain(df: pd.DataFrame, event_id: str, max_size: int = 25, depth: int = 4) -> pd.DataFrame:
+    """The event and the events reachable through typed links (follows, response-to, part-of),
+    before and after it, up to `depth` steps; `see-also` links are not part of a chain.
+
+    Links are followed both ways (A follows B puts B in A's chain and A in B's); cycles are
+    harmless because each event is visited once.
+    """
+    links: dict[str, set[str]] = {}
+    for eid, related in zip(df["id"], df["related"]):
+        for link in related:
+            if link["type"] not in CHAIN_RELATIONS:
+                continue
+            links.setdefault(eid, set()).add(link["id"])
+            links.setdefault(link["id"], set()).add(eid)
+    seen, todo = {event_id}, [(event_id, 0)]
+    while todo and len(seen) < max_size:
+        current, level = todo.pop(0)
+        if level >= depth:
+            continue
+        for nxt in sorted(links.get(current, ())):
+            if nxt not in seen and len(seen) < max_size:
+                seen.add(nxt)
+                todo.append((nxt, level + 1))
+    return df[df["id"].isin(seen)]

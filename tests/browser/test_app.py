@@ -94,6 +94,10 @@ def test_table_row_and_related_link_select_events(start):
     click(duo, "#detail-related a")
     duo.wait_for_text_to_equal("#detail-title", "Snap presidential election")
     duo.wait_for_element("#chain-graph")
+    # the chain becomes the view, so that it can be exported like any other
+    click(duo, "#chain-view-link")
+    duo.wait_for_text_to_equal("#counter", "Showing 2 of 3 events")
+    wait_until(lambda: query(duo).get("chain") == ["2025-06-03-election"])
 
 
 def test_searching_an_alias_finds_the_event(start):

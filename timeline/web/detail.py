@@ -14,11 +14,13 @@ from . import ids
 T = {"en": {"summary": "Summary", "sources": "Sources", "related": "Related events", "notes": "Notes and caveats",
             "precision": {"day": "exact day", "month": "month only", "year": "year only"}, "countries": "Countries",
             "themes": "Themes", "type": "Type", "importance": "Importance", "status": "Status",
-            "published": "published", "chain": "Chain of related events", "missing": "No event has this id."},
+            "published": "published", "chain": "Chain of related events", "missing": "No event has this id.",
+            "chain_view": "Show this chain as the view (then export it from the Export menu)"},
      "ja": {"summary": "概要", "sources": "出典", "related": "関連する出来事", "notes": "注記・留意点",
             "precision": {"day": "日付確定", "month": "月のみ判明", "year": "年のみ判明"}, "countries": "国・地域",
             "themes": "テーマ", "type": "種別", "importance": "重要度", "status": "状況", "published": "公開",
-            "chain": "関連する出来事の連鎖", "missing": "このIDの出来事はありません。"}}
+            "chain": "関連する出来事の連鎖", "missing": "このIDの出来事はありません。",
+            "chain_view": "この連鎖だけを表示（書き出しメニューから出力できます）"}}
 
 
 def detail_body(events: pd.DataFrame, event_id: str, vocab: Vocabulary, lang: str):
@@ -73,5 +75,7 @@ def detail_body(events: pd.DataFrame, event_id: str, vocab: Vocabulary, lang: st
         linked = chain(events, event_id)
         if len(linked) > 1:
             fig = chain_figure(linked, vocab, lang, selected=event_id)
-            body += [html.H6(t["chain"]), dcc.Graph(id="chain-graph", figure=fig, config={"displayModeBar": False})]
+            body += [html.H6(t["chain"]), dcc.Graph(id="chain-graph", figure=fig, config={"displayModeBar": False}),
+                     dcc.Link(t["chain_view"], href=f"?chain={event_id}&lang={lang}", id="chain-view-link",
+                              className="small")]
     return body
