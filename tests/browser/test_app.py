@@ -22,7 +22,7 @@ def query(dash_duo):
     return parse_qs(urlparse(dash_duo.driver.current_url).query)
 
 
-def wait_until(check, timeout=15):
+def wait_until(check, timeout=30):
     end = time.time() + timeout
     while time.time() < end:
         if check():
@@ -33,7 +33,7 @@ def wait_until(check, timeout=15):
 
 def test_page_loads_without_console_errors(start):
     duo, _ = start()
-    duo.wait_for_text_to_equal("#counter", "Showing 3 of 3 events")
+    duo.wait_for_text_to_equal("#counter", "Showing 3 of 3 events", timeout=30)
     wait_until(lambda: markers(duo) == 4)  # Kim's visit sits in two country lanes
     assert console_errors(duo) == []
 
@@ -41,7 +41,7 @@ def test_page_loads_without_console_errors(start):
 def test_selecting_a_country_changes_counter_markers_and_url(start):
     duo, _ = start()
     duo.select_dcc_dropdown(f"#{ids.COUNTRY}", value="China")
-    duo.wait_for_text_to_equal("#counter", "Showing 1 of 3 events")
+    duo.wait_for_text_to_equal("#counter", "Showing 1 of 3 events", timeout=30)
     wait_until(lambda: markers(duo) == 2)
     wait_until(lambda: query(duo).get("country") == ["CN"])
     assert console_errors(duo) == []
@@ -49,7 +49,7 @@ def test_selecting_a_country_changes_counter_markers_and_url(start):
 
 def test_url_restores_the_view_and_follows_changes(start):
     duo, _ = start(path="/?country=KR&importance=3&lang=ja")
-    duo.wait_for_text_to_equal("#counter", "全3件中2件を表示")
+    duo.wait_for_text_to_equal("#counter", "全3件中2件を表示", timeout=30)
     assert "韓国" in duo.find_element(f"#{ids.COUNTRY}").text
     click(duo, f"#{ids.GROUP} input[value='theme']")
     wait_until(lambda: query(duo).get("group") == ["theme"])
@@ -58,17 +58,17 @@ def test_url_restores_the_view_and_follows_changes(start):
 
 def test_malformed_parameters_are_ignored_with_a_note(start):
     duo, _ = start(path="/?country=XX,KR&from=2025-99&foo=1")
-    duo.wait_for_text_to_equal("#counter", "Showing 2 of 3 events")
-    duo.wait_for_contains_text("#url-notes", "XX")
+    duo.wait_for_text_to_equal("#counter", "Showing 2 of 3 events", timeout=30)
+    duo.wait_for_contains_text("#url-notes", "XX", timeout=30)
     assert "foo" in duo.find_element("#url-notes").text
 
 
 def test_language_switch_changes_titles_and_labels(start):
     duo, _ = start()
     click(duo, f"#{ids.LANG} input[value='ja']")
-    duo.wait_for_text_to_equal("#counter", "全3件中3件を表示")
-    duo.wait_for_contains_text(f"#{ids.TABLE}", "大統領選挙")
-    duo.wait_for_contains_text(".filters-panel", "国・地域")
+    duo.wait_for_text_to_equal("#counter", "全3件中3件を表示", timeout=30)
+    duo.wait_for_contains_text(f"#{ids.TABLE}", "大統領選挙", timeout=30)
+    duo.wait_for_contains_text(".filters-panel", "国・地域", timeout=30)
     wait_until(lambda: query(duo).get("lang") == ["ja"])
 
 
@@ -77,7 +77,7 @@ def test_clicking_a_marker_opens_the_detail_with_sources(start):
     wait_until(lambda: markers(duo) == 2)
     point = duo.driver.find_elements(By.CSS_SELECTOR, "#timeline .cartesianlayer .scatterlayer .point")[0]
     ActionChains(duo.driver).move_to_element(point).click().perform()
-    duo.wait_for_text_to_equal("#detail-title", "Kim Jong Un visits Beijing")
+    duo.wait_for_text_to_equal("#detail-title", "Kim Jong Un visits Beijing", timeout=30)
     link = duo.find_element("#detail-sources a")
     assert link.get_attribute("href") == "https://www.reuters.com/example"
     assert link.get_attribute("target") == "_blank" and link.get_attribute("rel") == "noopener noreferrer"
@@ -87,16 +87,16 @@ def test_clicking_a_marker_opens_the_detail_with_sources(start):
 
 def test_table_row_and_related_link_select_events(start):
     duo, _ = start()
-    duo.wait_for_contains_text(f"#{ids.TABLE}", "Lee Jae-myung inaugurated as president")
+    duo.wait_for_contains_text(f"#{ids.TABLE}", "Lee Jae-myung inaugurated as president", timeout=30)
     cell = duo.driver.find_element(By.XPATH, "//div[@col-id='title' and contains(., 'Lee Jae-myung inaugurated')]")
     click(duo, cell)
-    duo.wait_for_text_to_equal("#detail-title", "Lee Jae-myung inaugurated as president")
+    duo.wait_for_text_to_equal("#detail-title", "Lee Jae-myung inaugurated as president", timeout=30)
     click(duo, "#detail-related a")
-    duo.wait_for_text_to_equal("#detail-title", "Snap presidential election")
-    duo.wait_for_element("#chain-graph")
+    duo.wait_for_text_to_equal("#detail-title", "Snap presidential election", timeout=30)
+    duo.wait_for_element("#chain-graph", timeout=30)
     # the chain becomes the view, so that it can be exported like any other
     click(duo, "#chain-view-link")
-    duo.wait_for_text_to_equal("#counter", "Showing 2 of 3 events")
+    duo.wait_for_text_to_equal("#counter", "Showing 2 of 3 events", timeout=30)
     wait_until(lambda: query(duo).get("chain") == ["2025-06-03-election"])
 
 
@@ -104,24 +104,24 @@ def test_searching_an_alias_finds_the_event(start):
     duo, _ = start()
     box = duo.find_element(f"#{ids.QUERY}")
     box.send_keys("이재명", Keys.ENTER)
-    duo.wait_for_text_to_equal("#counter", "Showing 2 of 3 events")
-    duo.wait_for_contains_text(f"#{ids.TABLE}", "Lee Jae-myung inaugurated as president")
+    duo.wait_for_text_to_equal("#counter", "Showing 2 of 3 events", timeout=30)
+    duo.wait_for_contains_text(f"#{ids.TABLE}", "Lee Jae-myung inaugurated as president", timeout=30)
     wait_until(lambda: query(duo).get("q") == ["이재명"])
 
 
 def test_empty_result_offers_to_clear(start):
     duo, _ = start(path="/?country=JP")
-    duo.wait_for_text_to_equal("#counter", "Showing 0 of 3 events")
-    duo.wait_for_contains_text(f"#{ids.EMPTY}", "No events match")
+    duo.wait_for_text_to_equal("#counter", "Showing 0 of 3 events", timeout=30)
+    duo.wait_for_contains_text(f"#{ids.EMPTY}", "No events match", timeout=30)
     click(duo, f"#{ids.CLEAR_EMPTY}")
-    duo.wait_for_text_to_equal("#counter", "Showing 3 of 3 events")
+    duo.wait_for_text_to_equal("#counter", "Showing 3 of 3 events", timeout=30)
 
 
 def test_export_downloads_from_the_app(start):
     import os
 
     duo, _ = start(path="/?country=KR")
-    duo.wait_for_text_to_equal("#counter", "Showing 2 of 3 events")
+    duo.wait_for_text_to_equal("#counter", "Showing 2 of 3 events", timeout=30)
     duo.find_element(".dropdown-toggle").click()
     duo.driver.find_element(By.XPATH, "//*[contains(@class,'dropdown-item') and contains(., 'Table (CSV)')]").click()
     folder = duo.download_path

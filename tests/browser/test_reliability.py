@@ -23,7 +23,7 @@ NEW_EVENT = '''
 
 def test_live_reload_shows_new_events_and_keeps_the_last_good_ones(start):
     duo, log = start()
-    duo.wait_for_text_to_equal("#counter", "Showing 3 of 3 events")
+    duo.wait_for_text_to_equal("#counter", "Showing 3 of 3 events", timeout=30)
     good = log.read_text() + NEW_EVENT
     log.write_text(good)
     duo.wait_for_text_to_equal("#counter", "Showing 4 of 4 events", timeout=20)
@@ -55,8 +55,8 @@ def test_hostile_text_is_shown_literally_and_never_runs(start):
         duo.driver.execute_script(
             "arguments[0].dispatchEvent(new MouseEvent('mousemove', {bubbles: true}))", point)
     click(duo, f"#{ids.LANG} input[value='ja']")
-    duo.wait_for_contains_text("#detail-title", "<script>window.__pwned=3</script>大統領選挙")
-    duo.wait_for_contains_text(f"#{ids.TABLE}", "<script>window.__pwned=3</script>")
+    duo.wait_for_contains_text("#detail-title", "<script>window.__pwned=3</script>大統領選挙", timeout=30)
+    duo.wait_for_contains_text(f"#{ids.TABLE}", "<script>window.__pwned=3</script>", timeout=30)
     assert duo.driver.execute_script("return window.__pwned === undefined")
     links = duo.driver.find_elements("css selector", f"#{ids.DETAIL_BODY} a[href]")
     for link in links:
