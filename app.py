@@ -5,8 +5,10 @@ bundled events.yaml).
 """
 import argparse
 import os
+import sys
 from pathlib import Path
 
+from timeline.load import InvalidLog
 from timeline.web.app import create_app
 
 DEFAULT_EVENTS = os.environ.get("TIMELINE_EVENTS") or str(Path(__file__).with_name("events.yaml"))
@@ -19,7 +21,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--debug", action="store_true", help="Dash debug mode (never on a shared server)")
     args = parser.parse_args()
-    create_app(args.events).run(host=args.host, port=args.port, debug=args.debug)
+    try:
+        app = create_app(args.events)
+    except InvalidLog as exc:  # nothing valid to serve yet: say what to fix, without a traceback
+        print(f"error: cannot start: {exc}\nFix the file, or check it with `python -m timeline validate "
+              f"{args.events}`.", file=sys.stderr)
+        sys.exit(1)
+    app.run(host=args.host, port=args.port, debug=args.debug)
 
 
 if __name__ == "__main__":

@@ -107,3 +107,17 @@ def test_chain_figure_draws_links(valid_df, vocab):
     fig = figures.chain_figure(valid_df, vocab, "en", selected="2025-06-04-lee-inauguration")
     lines = fig.data[0]
     assert len([x for x in lines.x if x is None]) == 1   # one link in the fixture
+
+
+def test_events_added_since_a_date_are_ringed(valid_df, vocab):
+    fig = figures.timeline_figure(valid_df, vocab, "en", "type", today=TODAY, highlight={"2025-09-kim-beijing"})
+    (ring,) = [t for t in fig.data if t.name == "new"]
+    assert len(ring.x) == 1
+    assert not [t for t in figures.timeline_figure(valid_df, vocab, today=TODAY).data if t.name == "new"]
+
+
+def test_figures_are_bounded_for_huge_logs(valid_df, vocab, monkeypatch):
+    monkeypatch.setattr(figures, "MAX_DRAWN", 2)
+    fig = figures.timeline_figure(valid_df, vocab, "en", "type", today=TODAY)
+    assert len(marker_ids(fig)) == 2  # the two importance-3 events
+    assert any("most important of 3" in a.text for a in fig.layout.annotations)

@@ -53,6 +53,9 @@ def test_url_restores_the_view_and_follows_changes(start):
     assert "韓国" in duo.find_element(f"#{ids.COUNTRY}").text
     click(duo, f"#{ids.GROUP} input[value='theme']")
     wait_until(lambda: query(duo).get("group") == ["theme"])
+    # "Copy link" copies this hidden text: it must follow the URL
+    wait_until(lambda: duo.driver.execute_script(
+        f"return document.getElementById('{ids.SHARE_URL}').textContent") == duo.driver.current_url)
     assert query(duo)["country"] == ["KR"] and query(duo)["lang"] == ["ja"]
 
 

@@ -157,9 +157,10 @@ def register(app, source: LogSource, today=None) -> None:
                 [{"label": v, "value": k} for k, v in PRESET_TEXT[lang].items()], t["search_ph"],
                 [fmt_text[i["fmt"]] for i in export_ids], t["timeline"], t["outlook"])
 
-    app.clientside_callback(
-        "function(lang){ document.documentElement.lang = lang || 'en'; return window.location.href; }",
-        Output(ids.SHARE_URL, "children"), Input(ids.LANG, "value"), Input(ids.URL, "href"))
+    app.clientside_callback(  # the link "Copy link" copies: built from the search the view writes
+        "function(lang, search){ document.documentElement.lang = lang || 'en';"
+        " return window.location.origin + window.location.pathname + (search || ''); }",
+        Output(ids.SHARE_URL, "children"), Input(ids.LANG, "value"), Input(ids.URL, "search"))
 
     # 5. exports of the current view
     @app.callback(Output(ids.DOWNLOAD, "data"), Output(ids.EXPORT_ERROR, "children"),
