@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from .load import InvalidLog, load_events, load_vocab, read_log
+from .load import InvalidLog, load_events, load_vocab, log_updated, read_log
 from .export import FORMATS, TEMPLATES
 from .query import GROUPS, Filters, filter_events
 from .validate import errors, problems_json
@@ -149,7 +149,8 @@ def cmd_export(args) -> int:
     except ValueError:
         raise UsageError(f"--date {args.date!r}: use YYYY-MM-DD")
     briefing = export.Briefing(filter_events(report.events, filters), vocab, filters, args.lang, args.title, date,
-                               log_size=len(report.events), log_updated=log_updated(report), group=args.group)
+                               log_size=len(report.events), log_updated=log_updated(report.meta, report.events),
+                               group=args.group)
     try:
         data = export.export_bytes(briefing, args.format, args.template)
     except export.ExportError as exc:
@@ -250,14 +251,6 @@ def cmd_loadtest(args) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))
     return 0
-
-
-def log_updated(report) -> str | None:
-    """Last update of the log: meta.updated, else the newest added/updated date of an event."""
-    if report.meta.get("updated"):
-        return str(report.meta["updated"])
-    stamps = [s for s in list(report.events["updated"]) + list(report.events["added"]) if s]
-    return max(stamps) if stamps else None
 
 
 def _print_table(rows, lang: str) -> None:

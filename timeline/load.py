@@ -467,6 +467,15 @@ def _relocate(problem: Problem, path: str) -> Problem:
                    problem.field) if problem.file != path else problem
 
 
+def log_updated(meta: dict, events: pd.DataFrame) -> str | None:
+    """Last update of a log, for the data version on exports: meta.updated, else the newest
+    added/updated date of its events."""
+    if meta.get("updated"):
+        return str(meta["updated"])
+    stamps = [s for s in list(events["updated"]) + list(events["added"]) if s]
+    return max(stamps) if stamps else None
+
+
 # -- live reload ---------------------------------------------------------------------------------
 
 @dataclass

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback_context, dcc, html, no_update
 
 from .. import export, figures, tables
-from ..load import LogSource
+from ..load import LogSource, log_updated
 from ..outlook import outlook_events
 from ..query import (Filters, ViewState, filter_events, preset_window, state_from_query, state_to_query)
 from . import ids
@@ -174,7 +174,7 @@ def register(app, source: LogSource, today=None) -> None:
         current = source.current()
         briefing = export.Briefing(filter_events(current.events, state.filters), vocab, state.filters, state.lang,
                                    date=today_fn(), log_size=len(current.events),
-                                   log_updated=_log_updated(current), group=state.group)
+                                   log_updated=log_updated(current.meta, current.events), group=state.group)
         fmt = trigger["fmt"]
         try:
             data = export.export_bytes(briefing, fmt, template or "slide")
@@ -226,13 +226,6 @@ def _added_since(df, since: str | None) -> set[str]:
     if not since:
         return set()
     return set(df.loc[(df["added"] != "") & (df["added"] >= since), "id"])
-
-
-def _log_updated(current) -> str | None:
-    if current.meta.get("updated"):
-        return str(current.meta["updated"])
-    stamps = [s for s in list(current.events["updated"]) + list(current.events["added"]) if s]
-    return max(stamps) if stamps else None
 
 
 def _column_defs(lang: str) -> list[dict]:
