@@ -1,7 +1,6 @@
 """The on-disk cache of validated logs: never stale, never trusted when damaged, safe under concurrency."""
 import multiprocessing
 import os
-import time
 
 import pandas as pd
 

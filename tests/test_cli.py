@@ -3,9 +3,7 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
 
 from timeline.cli import EXAMPLES, build_parser, main
 
@@ -123,3 +121,10 @@ def test_a_chain_can_be_listed_and_exported(tmp_path, capsys):
                  "--out", str(out)]) == 0
     assert len(out.read_text().strip().splitlines()) == 3
     assert main(["list", "--events", str(DATA / "valid.yaml"), "--chain", "nope"]) == 2
+
+
+def test_every_problem_code_is_documented_in_the_readme():
+    from timeline.validate import CODES
+
+    readme = (ROOT / "README.md").read_text()
+    assert [code for code in CODES if f"`{code}`" not in readme] == []

@@ -1,9 +1,7 @@
 """Each export format is checked for content, not just existence."""
 import csv
-import datetime as dt
 import io
 import re
-import subprocess
 
 import pytest
 

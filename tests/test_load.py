@@ -1,12 +1,11 @@
 """The loader and validator: every defect in tests/data/ reports its code, line and event id."""
 import os
-from pathlib import Path
 
 import pytest
 
 from timeline import load
 from timeline.load import InvalidLog, load_events, read_log
-from timeline.validate import CODES, Problem
+from timeline.validate import CODES
 
 from .conftest import DATA, TODAY
 

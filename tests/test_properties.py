@@ -10,7 +10,6 @@ from timeline.model import FIELDS
 from timeline.query import Filters, filter_events, state_from_query, state_to_query
 from timeline.validate import CODES, validate_records
 
-from .conftest import DATA
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False), st.text(max_size=12),
                     st.sampled_from(["2025-06-04", "2025-13", "2025", "KR", "japan-rok", "summit", "occurred",

@@ -57,7 +57,7 @@ def synth_log(n: int, seed: int, vocab: Vocabulary, start: dt.date = dt.date(201
         lines = [
             f"  - id: {eid}", f"    date: {q(date_text)}",
             f"    title: {{en: {q(f'{actor_en} {verb_en} {place_en}')}, ja: {q(f'{actor_ja}氏が{place_ja}{verb_ja}')}}}",
-            f"    summary:",
+            "    summary:",
             f"      en: {q(f'{actor_en} {verb_en} {place_en} (event {i}). ' + FILLER_EN[:rng.randint(60, 280)])}",
             f"      ja: {q(f'{actor_ja}氏が{place_ja}{verb_ja}した（第{i}件）。' + FILLER_JA[:rng.randint(25, 110)])}",
         ]
