@@ -121,3 +121,9 @@ def test_figures_are_bounded_for_huge_logs(valid_df, vocab, monkeypatch):
     fig = figures.timeline_figure(valid_df, vocab, "en", "type", today=TODAY)
     assert len(marker_ids(fig)) == 2  # the two importance-3 events
     assert any("most important of 3" in a.text for a in fig.layout.annotations)
+
+
+def test_japanese_date_ticks(valid_df, vocab):
+    ja = figures.timeline_figure(valid_df, vocab, "ja", today=TODAY)
+    assert [s.value for s in ja.layout.xaxis.tickformatstops] == ["%-m月%-d日", "%Y年%-m月", "%Y年"]
+    assert not figures.timeline_figure(valid_df, vocab, "en", today=TODAY).layout.xaxis.tickformatstops

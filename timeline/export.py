@@ -183,7 +183,8 @@ def briefing_figure(b: Briefing, template: str = "slide") -> go.Figure:
             fig.add_hrect(y0=shape.y0, y1=shape.y1, fillcolor=shape.fillcolor, line_width=0, layer="below",
                           row=1, col=1)
     figures.today_line(fig, b.date, figures.TEXT[b.lang]["today"])
-    fig.update_xaxes(range=tl.layout.xaxis.range, type="date", showgrid=True, gridcolor="#eee")
+    fig.update_xaxes(range=tl.layout.xaxis.range, type="date", showgrid=True, gridcolor="#eee",
+                     **figures.date_ticks(b.lang))
     small = tpl.width < 1000
     fig.update_layout(
         template="plotly_white", width=tpl.width, height=tpl.height, barmode="stack",

@@ -43,6 +43,15 @@ TEXT = {
 }
 
 
+def date_ticks(lang: str) -> dict:
+    """Axis tick formats: Plotly's defaults are English ("Sep 2025"); Japanese reads 2025年9月."""
+    if lang != "ja":
+        return {}
+    return {"tickformatstops": [{"dtickrange": [None, "M1"], "value": "%-m月%-d日"},
+                                {"dtickrange": ["M1", "M12"], "value": "%Y年%-m月"},
+                                {"dtickrange": ["M12", None], "value": "%Y年"}]}
+
+
 def lane_key(group: str) -> str:
     return {"country": "countries", "theme": "themes", "type": "type"}[group]
 
@@ -237,14 +246,14 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
                   "range": [n - 0.5, -0.5], "showgrid": False, "zeroline": False, "fixedrange": True,
                   "automargin": True},
         "xaxis": {"type": "date", "showgrid": True, "gridcolor": "#eee", "automargin": True,
-                  "rangeslider": {"visible": rangeslider, "thickness": 0.06}, "range": xrange},
+                  "rangeslider": {"visible": rangeslider, "thickness": 0.06}, "range": xrange, **date_ticks(lang)},
         "dragmode": "zoom", "uirevision": group, "shapes": shapes, "annotations": annotations,
     }
     if title:
         layout["title"] = {"text": esc(title), "x": 0.01}
     if top_axis:
         layout["xaxis2"] = {"matches": "x", "overlaying": "x", "side": "top", "type": "date", "showgrid": False,
-                            "automargin": True, "tickfont": {"size": 11, "color": "#666"}}
+                            "automargin": True, "tickfont": {"size": 11, "color": "#666"}, **date_ticks(lang)}
     # plain dicts, no per-property validation: it cost more than everything else together
     return go.Figure(data=traces, layout=layout, _validate=False)
 
@@ -324,7 +333,8 @@ def activity_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", today
         "title": {"text": f"{t['events']} <span style='font-size:11px;color:#777'>({t['by']})</span>",
                   "x": 0.01, "font": {"size": 13}},
         "yaxis": {"rangemode": "tozero", "fixedrange": True, "automargin": True},
-        "xaxis": {"type": "date", "automargin": True, "range": list(x_range) if x_range is not None else None},
+        "xaxis": {"type": "date", "automargin": True, "range": list(x_range) if x_range is not None else None,
+                  **date_ticks(lang)},
         "uirevision": "activity",
     }
     return go.Figure(data=traces, layout=layout, _validate=False)
