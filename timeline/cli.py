@@ -111,7 +111,7 @@ def cmd_list(args) -> int:
 
     vocab, _, df = _events(args)
     if args.format == "csv":
-        sys.stdout.write(export.csv_text(df, vocab, args.lang))
+        sys.stdout.write(export.csv_text(df))  # one row per event, both languages
     elif args.format == "json":
         rows = tables.chronology(df, vocab, args.lang)
         print(json.dumps(rows.to_dict(orient="records"), ensure_ascii=False, indent=2))

@@ -305,7 +305,8 @@ def data_rows(df: pd.DataFrame) -> pd.DataFrame:
     return out[DATA_COLUMNS]
 
 
-def csv_text(df: pd.DataFrame, vocab: Vocabulary | None = None, lang: str = "en") -> str:
+def csv_text(df: pd.DataFrame) -> str:
+    """CSV of `data_rows`: machine-readable, both languages, so it has no language of its own."""
     buf = io.StringIO()
     data_rows(df).to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     return buf.getvalue()

@@ -121,8 +121,8 @@ def register(app, source: LogSource, today=None) -> None:
     @app.callback(Output(ids.EVENT, "data", allow_duplicate=True),
                   Input(ids.TIMELINE, "clickData"), Input(ids.TABLE, "cellClicked"),
                   Input({"type": ids.RELATED_LINK, "id": ALL}, "n_clicks"), Input(ids.DETAIL, "is_open"),
-                  State(ids.TABLE, "virtualRowData"), State(ids.EVENT, "data"), prevent_initial_call=True)
-    def select(click, cell, related, is_open, _rows, current):
+                  State(ids.EVENT, "data"), prevent_initial_call=True)
+    def select(click, cell, related, is_open, current):
         trigger = callback_context.triggered_id
         if trigger == ids.TIMELINE and click:
             point = click["points"][0]
