@@ -4,7 +4,6 @@ One filter implementation serves the command line, the app and the exports.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ import pandas as pd
 from .model import LANGS, PartialDate, Vocabulary, fold
 
 GROUPS = ("country", "theme", "type")
-PRESETS = ("3m", "6m", "12m", "lee", "all")
+PRESETS = ("3m", "6m", "12m", "lee", "all")  # period buttons of the app (see preset_window)
 LEE_GOVERNMENT_START = "2025-06-04"
 
 
@@ -52,9 +51,6 @@ class Filters:
         if self.min_importance not in (1, 2, 3):
             out.append(f"--min-importance {self.min_importance}: use 1, 2 or 3")
         return out
-
-    def is_empty(self) -> bool:
-        return self == Filters()
 
 
 def window(filters: Filters) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
@@ -231,9 +227,6 @@ def preset_window(preset: str, today: dt.date) -> tuple[str | None, str | None]:
         return LEE_GOVERNMENT_START, None
     return None, None
 
-
-def replace(filters: Filters, **changes) -> Filters:
-    return dataclasses.replace(filters, **changes)
 
 
 CHAIN_RELATIONS = ("follows", "response-to", "part-of")
