@@ -26,6 +26,8 @@ from .tables import date_label, labels
 FONT = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Meiryo, Helvetica Neue, Arial, sans-serif"
 SIZES = {1: 7, 2: 10, 3: 14}
 WEBGL_THRESHOLD = 3000      # above this many markers the timeline uses WebGL traces
+FIGURE_COLUMNS = ("id", "date", "end", "precision", "start", "stop", "approximate", "title_en", "title_ja",
+                  "countries", "themes", "type", "importance", "status")
 MAX_DRAWN = 20000           # the browser gets at most this many events; the most important are kept
 TRIM_THRESHOLD = 3000       # above this many events hover text is trimmed to date and title
 MAX_LANES = 10              # country lanes beyond this fold into "Other"
@@ -135,6 +137,7 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     top_axis = rangeslider if top_axis is None else top_axis
     t = TEXT[lang]
     today = today or dt.date.today()
+    df = df[[c for c in FIGURE_COLUMNS if c in df.columns]]  # every take below copies only these
     total = len(df)
     if total > MAX_DRAWN:  # keep the figure sent to the browser bounded
         df = df.sort_values(["importance", "start"], ascending=[False, True], kind="stable").head(MAX_DRAWN)

@@ -5,6 +5,8 @@ label reads the same everywhere.
 """
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from .model import PartialDate, Vocabulary, format_span
@@ -20,10 +22,14 @@ LABELS = {
 
 
 def date_label(row, lang: str = "en") -> str:
-    """"Sep 2025", "8 Sep 2025 – 9 Sep 2025", "2025年9月頃": never more precise than the log."""
-    start = PartialDate.parse(row["date"])
-    end = PartialDate.parse(row["end"]) if row["end"] else None
-    return format_span(start, end, lang, bool(row["approximate"]))
+    """"Sep 2025", "8–9 Sep 2025", "2025年9月頃": never more precise than the log."""
+    return _span_label(row["date"], row["end"] or "", bool(row["approximate"]), lang)
+
+
+@functools.lru_cache(maxsize=65536)
+def _span_label(date: str, end: str, approximate: bool, lang: str) -> str:
+    # big logs repeat the same dates: label each distinct one once
+    return format_span(PartialDate.parse(date), PartialDate.parse(end) if end else None, lang, approximate)
 
 
 def labels(values, vocab: Vocabulary, kind: str, lang: str, sep: str = ", ") -> str:
