@@ -10,6 +10,22 @@ ROOT = Path(__file__).parent.parent
 TODAY = dt.date(2026, 11, 28)
 
 
+def event_yaml(event_id: str, date: str, title_en: str, title_ja: str) -> str:
+    """One valid event as it appears in a log's `events:` list (for tests that add events)."""
+    return f"""  - id: {event_id}
+    date: "{date}"
+    title: {{en: {title_en}, ja: {title_ja}}}
+    summary: {{en: Added by a test., ja: テストで追加。}}
+    countries: [JP]
+    themes: [japan-politics]
+    type: other
+    importance: 1
+    status: occurred
+    sources:
+      - {{title: Example, publisher: NHK, url: "https://www3.nhk.or.jp/example"}}
+"""
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path, monkeypatch):
     """Every test gets its own disk cache, so no test sees another's (or the user's) cache."""

@@ -7,7 +7,7 @@ from timeline.cli import main
 from timeline.history import compare_files, format_diff, history_dates, stamp_events
 from timeline.load import load_events
 
-from .conftest import DATA
+from .conftest import DATA, event_yaml
 
 
 @pytest.fixture
@@ -16,18 +16,8 @@ def versions(tmp_path):
     new = old.replace("importance: 2", "importance: 3").replace(
         "title: {en: Snap presidential election, ja: 大統領選挙}",
         "title: {en: Snap presidential election held, ja: 大統領選挙を実施}")
-    new = new.replace('''  - id: 2025-09-kim-beijing''', '''  - id: 2025-10-new
-    date: "2025-10"
-    title: {en: New event, ja: 新しい出来事}
-    summary: {en: S, ja: 要約}
-    countries: [JP]
-    themes: [japan-politics]
-    type: other
-    importance: 1
-    status: occurred
-    sources:
-      - {title: T, publisher: NHK, url: "https://www3.nhk.or.jp/x"}
-  - id: 2025-09-kim-beijing''')
+    new = new.replace("  - id: 2025-09-kim-beijing",
+                      event_yaml("2025-10-new", "2025-10", "New event", "新しい出来事") + "  - id: 2025-09-kim-beijing")
     new = new.replace('''    related:
       - {type: follows, id: 2025-06-03-election}
 ''', "")

@@ -304,8 +304,8 @@ tl.on('changed', () => {{ if (document.querySelector('.vis-item')) window.__draw
     else:
         css = "/node_modules/@knight-lab/timelinejs/dist/css/timeline.css"
         js = "/" + str(_peer_asset("timelinejs").relative_to(PEERS_DIR))
-        events = [{"start_date": {"year": s[:4], "month": s[5:7], "day": s[8:10]},
-                   "text": {"headline": it["content"]}} for it, s in zip(items, (it["start"] for it in items))]
+        events = [{"start_date": dict(zip(("year", "month", "day"), it["start"].split("-"))),
+                   "text": {"headline": it["content"]}} for it in items]
         body = f"""<link rel="stylesheet" href="{css}"><div id="tl" style="width:100%;height:600px"></div>
 <script src="{js}"></script>
 <script>

@@ -182,7 +182,9 @@ def briefing_figure(b: Briefing, template: str = "slide") -> go.Figure:
         if shape.type == "rect":
             fig.add_hrect(y0=shape.y0, y1=shape.y1, fillcolor=shape.fillcolor, line_width=0, layer="below",
                           row=1, col=1)
-    figures.today_line(fig, b.date, figures.TEXT[b.lang]["today"])
+    line, label = figures.today_marks(b.date, figures.TEXT[b.lang]["today"])
+    fig.add_shape(line)
+    fig.add_annotation(label)
     fig.update_xaxes(range=tl.layout.xaxis.range, type="date", showgrid=True, gridcolor="#eee",
                      **figures.date_ticks(b.lang))
     small = tpl.width < 1000

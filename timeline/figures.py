@@ -309,17 +309,6 @@ def _hover(r: dict, vocab: Vocabulary, lang: str, trim: bool) -> str:
             f"<i>{esc(vocab.label('type', r['type'], lang))}</i>")
 
 
-def today_line(fig: go.Figure, today: dt.date, label: str, row=None, col=None, at_top: bool = True) -> None:
-    """A dashed red line at today, labelled above the plot (exports) or inside its foot (the app,
-    whose top edge carries the date ticks and the mode bar)."""
-    kw = {"row": row, "col": col} if row else {}
-    fig.add_vline(x=pd.Timestamp(today).to_pydatetime().timestamp() * 1000, line_dash="dash", line_color="#c0392b",
-                  line_width=1.5, **kw)
-    fig.add_annotation(x=pd.Timestamp(today), y=1 if at_top else 0, yref="paper" if not row else "y domain",
-                       text=label, showarrow=False, yanchor="bottom", xanchor="center" if at_top else "right",
-                       xshift=0 if at_top else -3, font={"color": "#c0392b", "size": 11}, **kw)
-
-
 def activity_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", today: dt.date | None = None,
                     x_range: tuple | None = None) -> go.Figure:
     """Events per month, stacked by each event's primary (first) theme."""

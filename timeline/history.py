@@ -170,9 +170,10 @@ def compare_files(old: str | Path | bytes, new: str | Path) -> LogDiff:
     import tempfile
 
     if isinstance(old, bytes):
-        with tempfile.NamedTemporaryFile("wb", suffix=".yaml", delete=False) as fh:
-            fh.write(old)
-        old = fh.name
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "old.yaml"
+            path.write_bytes(old)
+            return compare_files(path, new)
     reports = [read_log(p, cache=False) for p in (old, new)]
     for report in reports:
         if not report.ok:

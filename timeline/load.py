@@ -19,6 +19,8 @@ import os
 import pickle
 import re
 import tempfile
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -503,8 +505,6 @@ class LogSource:
     """
 
     def __init__(self, path: str | Path, vocab: Vocabulary | None = None, min_interval: float = 0.5):
-        import threading
-
         self.path, self.vocab, self.min_interval = str(path), vocab or load_vocab(), min_interval
         self._lock = threading.Lock()
         self._stat: tuple | None = None
@@ -523,8 +523,6 @@ class LogSource:
             return None
 
     def current(self) -> LogState:
-        import time
-
         now = time.monotonic()
         if now - self._checked < self.min_interval:
             return self._state

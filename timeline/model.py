@@ -71,8 +71,6 @@ class PartialDate:
 
     @classmethod
     def _parse(cls, text: str) -> "PartialDate":
-        if not isinstance(text, str):
-            raise ValueError(f"expected a quoted date string, got {type(text).__name__}")
         m = DATE_RE.match(text.strip())
         if not m:
             raise ValueError(f'"{text}" is not YYYY, YYYY-MM or YYYY-MM-DD')

@@ -198,7 +198,7 @@ class _Checker:
         if raw is None or raw == "":
             return None
         try:
-            return PartialDate.parse(raw if isinstance(raw, str) else _not_text(raw))
+            return PartialDate.parse(raw)
         except ValueError as exc:
             add("bad-date", f"{exc}; write a real date as \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"", key)
             return None
@@ -340,7 +340,3 @@ def _is_http(url: str) -> bool:
     except ValueError:
         return False
     return parsed.scheme in ("http", "https") and bool(parsed.netloc) and url == url.strip()
-
-
-def _not_text(raw: Any) -> str:
-    raise ValueError(f"{raw!r} is not a quoted date")

@@ -3,22 +3,11 @@ import time
 
 from timeline.web import ids
 
+from ..conftest import event_yaml
 from .conftest import console_errors, markers
 from .test_app import click, wait_until
 
-NEW_EVENT = '''
-  - id: 2025-10-01-new-event
-    date: "2025-10-01"
-    title: {en: A freshly added event, ja: 新しく追加された出来事}
-    summary: {en: Added while the app runs., ja: 稼働中に追加。}
-    countries: [JP]
-    themes: [japan-politics]
-    type: other
-    importance: 1
-    status: occurred
-    sources:
-      - {title: Example, publisher: NHK, url: "https://www3.nhk.or.jp/example"}
-'''
+NEW_EVENT = "\n" + event_yaml("2025-10-01-new-event", "2025-10-01", "A freshly added event", "新しく追加された出来事")
 
 
 def test_live_reload_shows_new_events_and_keeps_the_last_good_ones(start):

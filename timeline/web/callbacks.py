@@ -50,17 +50,17 @@ def register(app, source: LogSource, today=None) -> None:
         if trigger in (None, ids.URL):
             state, notes = state_of(search, source)
             return (no_update, *_controls_from_state(state), None, state.event, _notes(notes))
-        current, notes = state_of(search, source)
         if trigger in (ids.CLEAR, ids.CLEAR_EMPTY):
+            current, _ = state_of(search, source)
             state = ViewState(lang=current.lang, group=current.group, tab=current.tab)
             return (state_to_query(state), *_controls_from_state(state), None, None, None)
         if trigger == ids.PRESET:
             lo, hi = preset_window(preset, today_fn())
             controls[ids.DATE_FROM], controls[ids.DATE_TO] = lo, hi
-            keep[0], keep[1] = lo, hi
+            keep[CONTROLS.index(ids.DATE_FROM)], keep[CONTROLS.index(ids.DATE_TO)] = lo, hi
         state, notes = _state_from_controls(controls, event, source)
-        out_preset = no_update if trigger == ids.PRESET else (None if trigger in (ids.DATE_FROM, ids.DATE_TO)
-                                                               else no_update)
+        # typing a date by hand leaves the preset buttons
+        out_preset = None if trigger in (ids.DATE_FROM, ids.DATE_TO) else no_update
         return (state_to_query(state), *keep, out_preset, no_update, _notes(notes))
 
     # 2. everything shown is rendered from the URL

@@ -8,7 +8,7 @@ from dash import dcc, html
 from ..figures import chain_figure
 from ..model import Vocabulary
 from ..outlook import chain
-from ..tables import date_label
+from ..tables import date_label, labels
 from . import ids
 
 T = {"en": {"summary": "Summary", "sources": "Sources", "related": "Related events", "notes": "Notes and caveats",
@@ -33,8 +33,8 @@ def detail_body(events: pd.DataFrame, event_id: str, vocab: Vocabulary, lang: st
     title = r[f"title_{lang}"] or r[f"title_{other}"]
     by_id = dict(zip(events["id"], events[f"title_{lang}"]))
     facts = [
-        (t["countries"], ", ".join(vocab.label("country", c, lang) for c in r["countries"])),
-        (t["themes"], ", ".join(vocab.label("theme", c, lang) for c in r["themes"])),
+        (t["countries"], labels(r["countries"], vocab, "country", lang)),
+        (t["themes"], labels(r["themes"], vocab, "theme", lang)),
         (t["type"], vocab.label("type", r["type"], lang)),
         (t["importance"], "●" * r["importance"] + "○" * (3 - r["importance"])),
         (t["status"], vocab.label("status", r["status"], lang)),
