@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from timeline import figures
 from timeline.query import Filters, filter_events
@@ -62,12 +63,19 @@ def test_size_grows_with_importance(valid_df, vocab):
     assert sizes["2025-06-03-election"] > sizes["2025-09-kim-beijing"]
 
 
-def test_hover_text_is_escaped(valid_df, vocab):
+@pytest.mark.parametrize("trim", [False, True])
+def test_hover_text_is_escaped(valid_df, vocab, monkeypatch, trim):
+    if trim:  # big logs get the short hover (title and date), built on a faster path
+        monkeypatch.setattr(figures, "TRIM_THRESHOLD", 0)
     df = valid_df.copy()
-    df.loc[0, "title_en"] = "<b onmouseover=alert(1)>x</b>"
+    df.loc[0, "title_en"] = "<b onmouseover=alert(1)>x</b> & co"
     fig = figures.timeline_figure(df, vocab, "en", "type", today=TODAY)
-    text = " ".join(h for t in markers(fig) for h in t.hovertext)
-    assert "&lt;b onmouseover=alert(1)&gt;x&lt;/b&gt;" in text and "<b onmouseover" not in text
+    hover = {i: h for t in markers(fig) for i, h in zip(t.customdata, t.hovertext)}
+    text = hover[df.loc[0, "id"]]
+    assert text.startswith("<b>&lt;b onmouseover=alert(1)&gt;x&lt;/b&gt; &amp; co</b><br>")
+    assert "<b onmouseover" not in " ".join(hover.values())
+    assert ("Japan" in hover["2025-09-kim-beijing"] or "China" in hover["2025-09-kim-beijing"]) is not trim
+    assert "Sep 2025" in hover["2025-09-kim-beijing"]  # month precision, whatever the hover length
 
 
 def test_today_line_and_empty_result(valid_df, vocab):

@@ -180,3 +180,47 @@ def test_problem_json_has_every_location_field():
     (item,) = json.loads(problems_json(report.problems))
     assert item == {"code": "bad-date", "message": item["message"], "file": str(DATA / "bad-date.yaml"),
                     "line": 28, "col": 11, "event_id": "2025-09-kim-beijing", "field": "date", "severity": "error"}
+
+
+@pytest.mark.parametrize("url,ok", [
+    ("https://www.yna.co.kr/view/AKR2025", True), ("HTTP://EXAMPLE.ORG", True), ("https://a.b/x?q=1#f", True),
+    ("http://[::1]/x", True), ("http://[::1/x", False), ("https:///no-host", False), ("http://", False),
+    ("javascript:alert(1)", False), ("file:///etc/passwd", False), ("https://a.b/with space", False),
+    (" https://a.b", False), ("https://a.b\n", False), ("ftp://a.b", False), ("//a.b/x", False),
+])
+def test_only_absolute_http_urls_are_links(url, ok):
+    from timeline.validate import _is_http
+
+    assert _is_http(url) is ok
+
+
+def test_log_source_keeps_the_last_good_events_and_frees_old_ones(tmp_path):
+    import gc
+    import os
+    import weakref
+
+    from timeline.load import LogSource
+
+    from .conftest import event_yaml
+
+    path = tmp_path / "log.yaml"
+    good = (DATA / "valid.yaml").read_text(encoding="utf-8")
+    path.write_text(good, encoding="utf-8")
+    source = LogSource(path, min_interval=0)
+    first = source.current()
+    assert len(first.events) == 3 and not first.stale
+    assert gc.get_freeze_count() > 0  # the served events are out of the collector's way
+    old = weakref.ref(first.events)
+
+    path.write_text(good.replace("events:", "events:\n  - id: [broken", 1), encoding="utf-8")
+    os.utime(path, ns=(1, 1))
+    broken = source.current()
+    assert broken.stale and broken.events is first.events  # nothing lost
+    assert broken.problems[0].line > 0
+
+    path.write_text(good + event_yaml("2025-10-new", "2025-10", "New", "新規"), encoding="utf-8")
+    os.utime(path, ns=(2, 2))
+    fixed = source.current()
+    assert len(fixed.events) == 4 and not fixed.stale and fixed.version != first.version
+    del first, broken
+    assert old() is None  # the replaced log is freed, frozen or not

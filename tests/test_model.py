@@ -51,3 +51,12 @@ def test_vocabulary_has_labels_and_fixed_colours(vocab):
 def test_name_variants_are_shared(vocab):
     assert "김정은" in vocab.name_variants("金正恩")
     assert "Kim Jong Un" in vocab.name_variants("김정은")
+
+
+def test_search_words_stand_for_every_spelling_of_a_name(vocab):
+    assert vocab.search_variants("김정은") == ("김정은", "kim jong un", "kim jong-un", "金正恩")
+    # a part of a name stands for every name it is part of
+    kim = vocab.search_variants("Kim Yo")
+    assert kim[0] == "kim yo" and "김여정" in kim and "金正恩" not in kim
+    assert vocab.search_variants("ＫＩＭ ＹＯ") == kim                # folded first
+    assert vocab.search_variants("tariffs") == ("tariffs",)

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeline.load import parse_log, read_log
-from timeline.model import FIELDS
+from timeline.model import FIELDS, fold
 from timeline.query import Filters, filter_events, state_from_query, state_to_query
 from timeline.validate import CODES, validate_records
 
@@ -82,3 +82,10 @@ def test_url_parser_round_trips_whatever_it_accepts(vocab, params):
 
     state, _ = state_from_query("?" + urlencode(params), vocab, {"a"})
     assert state_from_query(state_to_query(state), vocab, {"a"})[0] == state
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8")) | st.text("ＡＺａｚ０９（）～\u3000　…㎜ｶﾞ\u0301\u3099가각\u1100\u1161 ", max_size=30))
+def test_fold_is_nfkc_then_casefold(text):
+    import unicodedata
+
+    assert fold(text) == unicodedata.normalize("NFKC", text).casefold()

@@ -2,8 +2,17 @@ import datetime as dt
 
 import pytest
 
-from timeline.query import (Filters, ViewState, filter_events, preset_window, split_query, state_from_query,
-                            state_to_query)
+from timeline.query import (
+    Filters,
+    ViewState,
+    filter_events,
+    preset_window,
+    split_query,
+    state_from_query,
+    state_to_query,
+)
+
+from .conftest import event_yaml
 
 
 def ids(df):
@@ -117,3 +126,16 @@ def test_chain_filter_and_its_url_parameter(valid_df, vocab):
     assert "chain=2025-06-03-election" in state_to_query(state)
     _, notes = state_from_query("?chain=nope", vocab, set(valid_df["id"]))
     assert notes == ["Ignored chain='nope': no event has that id."]
+
+
+def test_search_finds_other_spellings_of_a_name(tmp_path, vocab):
+    from timeline.load import load_events
+
+    path = tmp_path / "log.yaml"
+    path.write_text("events:\n" + event_yaml("2025-09-03-parade", "2025-09-03", "Kim Jong Un at a parade",
+                                              "北京で軍事パレード"), encoding="utf-8")
+    df = load_events(path, vocab)
+    for query in ("김정은", "金正恩", "kim jong", "Kim Jong-un", "parade 金正恩"):
+        assert ids(filter_events(df, Filters(query=query), vocab)) == ["2025-09-03-parade"], query
+    for query in ("김여정", "金正恩 election"):
+        assert ids(filter_events(df, Filters(query=query), vocab)) == [], query

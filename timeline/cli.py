@@ -71,7 +71,7 @@ def _events(args):
     df = load_events(args.events, vocab)
     filters = filters_from_args(args, vocab)
     _check_chain(filters, df)
-    return vocab, df, filter_events(df, filters)
+    return vocab, df, filter_events(df, filters, vocab)
 
 
 def _check_chain(filters: Filters, df) -> None:
@@ -148,7 +148,7 @@ def cmd_export(args) -> int:
         date = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
         raise UsageError(f"--date {args.date!r}: use YYYY-MM-DD")
-    briefing = export.Briefing(filter_events(report.events, filters), vocab, filters, args.lang, args.title, date,
+    briefing = export.Briefing(filter_events(report.events, filters, vocab), vocab, filters, args.lang, args.title, date,
                                log_size=len(report.events), log_updated=log_updated(report.meta, report.events),
                                group=args.group)
     try:

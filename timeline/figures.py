@@ -13,7 +13,8 @@ Visual contract of the timeline:
 from __future__ import annotations
 
 import datetime as dt
-import html
+import functools
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from .tables import date_label, labels
 
 FONT = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Meiryo, Helvetica Neue, Arial, sans-serif"
 SIZES = {1: 7, 2: 10, 3: 14}
+_SIZE_OF = np.array([0, SIZES[1], SIZES[2], SIZES[3]])  # importance -> marker size, as an array lookup
 WEBGL_THRESHOLD = 3000      # above this many markers the timeline uses WebGL traces
 FIGURE_COLUMNS = ("id", "date", "end", "precision", "start", "stop", "approximate", "title_en", "title_ja",
                   "countries", "themes", "type", "importance", "status")
@@ -74,54 +76,81 @@ def symbols(precision: np.ndarray, status: np.ndarray) -> np.ndarray:
 
 def esc(text: str) -> str:
     """Plotly renders a subset of HTML in hover text: escape so titles show literally."""
-    return html.escape(str(text), quote=False)
+    # html.escape(text, quote=False), without its per-call overhead
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def lanes(df: pd.DataFrame, vocab: Vocabulary, group: str) -> tuple[pd.DataFrame, list[str]]:
-    """One row per (event, lane) with its y position; lane ids in display order (vocabulary order)."""
+def lanes(df: pd.DataFrame, vocab: Vocabulary, group: str) -> tuple[dict[str, np.ndarray], list[str]]:
+    """One entry per (event, lane), sorted by lane, date and id: `ev` (the event's row in `df`),
+    `lane` (index into the lane ids) and `y` (its position); and the lane ids in display order
+    (vocabulary order). Numpy throughout: this runs on every filter change."""
     key = lane_key(group)
-    rows = df.assign(lane=df[key])
-    if key != "type":
-        rows = rows.explode("lane")
-    if group == "country" and rows["lane"].nunique() > MAX_LANES:
+    values = df[key].to_numpy(object)
+    if key == "type":
+        ev, flat = np.arange(len(df)), values
+    else:  # list columns: an event sits in the lane of each of its countries (themes)
+        lens = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        ev = np.repeat(np.arange(len(df)), lens)
+        flat = np.fromiter(itertools.chain.from_iterable(values), dtype=object, count=int(lens.sum()))
+    if not len(flat):
+        return {"ev": ev[:0], "lane": np.zeros(0, dtype=np.int64), "y": np.zeros(0)}, []
+    present, inverse, counts = np.unique(flat, return_inverse=True, return_counts=True)
+    present = present.tolist()
+    if group == "country" and len(present) > MAX_LANES:
         # many countries with one or two events make unreadable lanes: fold them into "Other"
-        counts = rows["lane"].value_counts()
-        keep = set(counts.index[:MAX_LANES - 1])
-        rows = rows.assign(lane=rows["lane"].where(rows["lane"].isin(keep), OTHER))
-        rows = rows.drop_duplicates(["id", "lane"])
-    present = set(rows["lane"])
-    order = [t for t in vocab.kind(group) if t in present]
-    order += sorted(present - set(order) - {OTHER}) + ([OTHER] if OTHER in present else [])
+        keep = set(sorted(present, key=lambda c: (-counts[present.index(c)], c))[:MAX_LANES - 1])
+        present = [c if c in keep else OTHER for c in present]
+    distinct = set(present)
+    order = [t for t in vocab.kind(group) if t in distinct]
+    order += sorted(distinct - set(order) - {OTHER}) + ([OTHER] if OTHER in distinct else [])
     rank = {lane: i for i, lane in enumerate(order)}
-    rows = rows.assign(lane_index=rows["lane"].map(rank)).sort_values(["lane_index", "start", "id"], kind="stable")
-    rows["y"] = rows["lane_index"].astype(float) + _offsets(rows)
-    return rows, order
+    lane = np.array([rank[c] for c in present], dtype=np.int64)[inverse.ravel()]
+    if OTHER in distinct:  # an event in two folded countries sits once in "Other"
+        _, first = np.unique(ev * len(order) + lane, return_index=True)
+        first.sort()
+        ev, lane = ev[first], lane[first]
+    # by lane, then date, then id (the rank of each event in date-and-id order)
+    start = df["start"].to_numpy("datetime64[D]").astype(np.int64)
+    by_date = np.lexsort((df["id"].to_numpy(str), start))
+    date_rank = np.empty(len(df), dtype=np.int64)
+    date_rank[by_date] = np.arange(len(df))
+    sort = np.lexsort((date_rank[ev], lane))
+    ev, lane = ev[sort], lane[sort]
+    stop = df["stop"].to_numpy("datetime64[D]").astype(np.int64)
+    y = lane + _offsets(start[ev], stop[ev], lane)
+    return {"ev": ev, "lane": lane, "y": y}, order
 
 
-def _offsets(rows: pd.DataFrame) -> np.ndarray:
-    """Spread markers that are close in time over up to MAX_SLOTS rows inside their lane."""
-    if rows.empty:
+def _offsets(start_a: np.ndarray, stop_a: np.ndarray, lane_a: np.ndarray) -> np.ndarray:
+    """Spread markers that are close in time over up to MAX_SLOTS rows inside their lane
+    (arguments: days, sorted by lane then start)."""
+    if not len(start_a):
         return np.zeros(0)
-    start_a = rows["start"].to_numpy("datetime64[D]").astype("int64")
-    stop_a = rows["stop"].to_numpy("datetime64[D]").astype("int64")
-    lane_a = rows["lane_index"].to_numpy()
     start, stop, lane = start_a.tolist(), stop_a.tolist(), lane_a.tolist()  # plain ints: fast in the loop
     span_days = max(int(stop_a.max() - start_a.min()), 30)
     gap = span_days / 70  # markers closer than this (in days, at full width) would touch
-    slot = np.zeros(len(rows), dtype=int)
+    slot = [0] * len(start)
     last_end: list[float] = []
     prev_lane = None
-    for i in range(len(rows)):
+    slots = range(MAX_SLOTS)
+    for i, s in enumerate(start):
         if lane[i] != prev_lane:
             last_end, prev_lane = [-1e18] * MAX_SLOTS, lane[i]
-        s = start[i]
-        choice = next((k for k in range(MAX_SLOTS) if last_end[k] + gap <= s), None)
-        if choice is None:
-            choice = last_end.index(min(last_end))
-        slot[i] = choice
-        last_end[choice] = max(stop[i], s)
-    used = pd.Series(slot).groupby(lane_a).transform("max").to_numpy() + 1  # centre lanes that use few rows
-    return (slot - (used - 1) / 2) * (0.72 / MAX_SLOTS)
+        limit = s - gap
+        for k in slots:
+            if last_end[k] <= limit:
+                break
+        else:
+            k = last_end.index(min(last_end))
+        slot[i] = k
+        e = stop[i]
+        last_end[k] = e if e > s else s
+    slot_a = np.array(slot)
+    # centre lanes that use few rows
+    used = np.zeros(int(lane_a.max()) + 1, dtype=np.int64)
+    np.maximum.at(used, lane_a, slot_a)
+    used = used[lane_a] + 1
+    return (slot_a - (used - 1) / 2) * (0.72 / MAX_SLOTS)
 
 
 def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group: str = "country",
@@ -142,73 +171,79 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     if total > MAX_DRAWN:  # keep the figure sent to the browser bounded
         df = df.sort_values(["importance", "start"], ascending=[False, True], kind="stable").head(MAX_DRAWN)
     rows, order = lanes(df, vocab, group)
+    ev, y = rows["ev"], rows["y"]
     ckind = color_kind(group)
     ckey = "countries" if ckind == "country" else "themes"
-    rows = rows.assign(color_id=rows[ckey].map(lambda v: v[0] if len(v) else ""))
+    first = np.array([v[0] if len(v) else "" for v in df[ckey].to_numpy(object)], dtype=object)
+    color_codes, color_ids = pd.factorize(first[ev])
+    color_order = [(cid, int(np.flatnonzero(color_ids == cid)[0]))
+                   for cid in _ordered(pd.Series(color_ids, dtype=object), vocab, ckind)]
     if webgl is None:
-        webgl = len(rows) > WEBGL_THRESHOLD
+        webgl = len(ev) > WEBGL_THRESHOLD
     kind = "scattergl" if webgl else "scatter"
     trim = len(df) > TRIM_THRESHOLD
     traces: list[dict] = []  # plain dicts: plotly's per-property validation costs more than the rest together
 
+    start = df["start"].to_numpy("datetime64[ns]")[ev]
+    stop = df["stop"].to_numpy("datetime64[ns]")[ev]
+    is_span = (df["end"] != "").to_numpy(bool)[ev]
+    is_day = (df["precision"] == "day").to_numpy(bool)[ev]
+
     # Bars: spans (thick) and the whole period of month/year dates (thin). One trace per colour.
-    bar_rows = rows[(rows["end"] != "") | (rows["precision"] != "day")]
-    for cid in _ordered(bar_rows["color_id"], vocab, ckind):
-        part = bar_rows[bar_rows["color_id"] == cid]
-        for is_span, width, opacity in ((True, 7, 0.55), (False, 3, 0.45)):
-            seg = part[(part["end"] != "") == is_span]
-            if seg.empty:
+    is_bar = is_span | ~is_day
+    day = np.timedelta64(1, "D")
+    for cid, code in color_order:
+        part = is_bar & (color_codes == code)
+        for span, width, opacity in ((True, 7, 0.55), (False, 3, 0.45)):
+            pick = np.flatnonzero(part & (is_span == span))
+            if not len(pick):
                 continue
             # one line trace per colour, segments separated by gaps (NaT/NaN); numeric arrays, not
             # objects, so that building and serialising the figure stays cheap
-            xs = np.full(len(seg) * 3, np.datetime64("NaT"), dtype="datetime64[ns]")
-            ys = np.full(len(seg) * 3, np.nan)
-            xs[0::3] = seg["start"].to_numpy("datetime64[ns]")
-            xs[1::3] = (seg["stop"] + pd.Timedelta(days=1)).to_numpy("datetime64[ns]")
-            ys[0::3] = ys[1::3] = seg["y"].to_numpy(float)
+            xs = np.full(len(pick) * 3, np.datetime64("NaT"), dtype="datetime64[ns]")
+            ys = np.full(len(pick) * 3, np.nan)
+            xs[0::3] = start[pick]
+            xs[1::3] = stop[pick] + day
+            ys[0::3] = ys[1::3] = y[pick]
             traces.append({"type": kind, "x": xs, "y": ys, "mode": "lines", "opacity": opacity,
                            "line": {"color": vocab.color(ckind, cid), "width": width}, "hoverinfo": "skip",
                            "showlegend": False, "legendgroup": cid, "name": vocab.label(ckind, cid, lang)})
 
     # Markers: at the day, or the middle of a month/year period.
-    mid = rows["start"] + (rows["stop"] - rows["start"]) / 2
-    exact = ((rows["precision"] == "day") | (rows["end"] != "")).to_numpy()
-    rows = rows.assign(x=np.where(exact, rows["start"], mid))
-    hover = hover_texts(df, vocab, lang, trim)
-    symbol = symbols(rows["precision"].to_numpy(object), rows["status"].to_numpy(object))
-    size = rows["importance"].map(SIZES).to_numpy()
-    ids_all = rows["id"].to_numpy(str)
-    colors = rows["color_id"].to_numpy(object)
-    for cid in _ordered(rows["color_id"], vocab, ckind):
-        pick = colors == cid
+    x = np.where(is_day | is_span, start, start + (stop - start) // 2)
+    hover = np.array(hover_texts(df, vocab, lang, trim), dtype=object)[ev]
+    symbol = symbols(df["precision"].to_numpy(object)[ev], df["status"].to_numpy(object)[ev])
+    importance = df["importance"].to_numpy(np.int64)[ev]
+    size = _SIZE_OF[np.clip(importance, 1, 3)]
+    ids_all = df["id"].to_numpy(object)[ev]
+    for cid, code in color_order:
+        pick = np.flatnonzero(color_codes == code)
         color = vocab.color(ckind, cid)
         name = vocab.label(ckind, cid, lang)
         # the legend shows a plain filled circle per colour, whatever the first marker's status is
         traces.append({"type": kind, "x": [None], "y": [None], "mode": "markers", "name": name, "legendgroup": cid,
                        "marker": {"color": color, "size": 11, "symbol": "circle"}, "hoverinfo": "skip"})
-        part_ids = ids_all[pick]
         traces.append({
-            "type": kind, "x": rows["x"].to_numpy()[pick], "y": rows["y"].to_numpy()[pick], "mode": "markers",
-            "name": name, "legendgroup": cid, "showlegend": False, "customdata": part_ids,
-            "hovertext": np.array([hover[i] for i in part_ids], dtype=str),
-            "hovertemplate": "%{hovertext}<extra></extra>",
+            "type": kind, "x": x[pick], "y": y[pick], "mode": "markers",
+            "name": name, "legendgroup": cid, "showlegend": False, "customdata": ids_all[pick].astype(str),
+            "hovertext": hover[pick].astype(str), "hovertemplate": "%{hovertext}<extra></extra>",
             "marker": {"color": color, "size": size[pick], "symbol": symbol[pick].astype(str),
                        "line": {"color": color, "width": 2}, "opacity": 0.9},
         })
     if top_axis:  # an invisible trace on a second x axis that mirrors the first, ticks on top
         traces.append({"type": "scatter", "x": [None], "y": [None], "xaxis": "x2", "showlegend": False,
                        "hoverinfo": "skip", "name": "top-axis"})
-    marked = rows[rows["id"].isin(highlight)]
+    marked = np.flatnonzero(np.isin(ids_all, list(highlight))) if highlight else []
     if len(marked):
-        traces.append({"type": kind, "x": marked["x"].to_numpy(), "y": marked["y"].to_numpy(), "mode": "markers",
+        traces.append({"type": kind, "x": x[marked], "y": y[marked], "mode": "markers",
                        "hoverinfo": "skip", "showlegend": False, "name": "new",
-                       "marker": {"size": (marked["importance"].map(SIZES) + 12).to_numpy(), "symbol": "circle-open",
+                       "marker": {"size": size[marked] + 12, "symbol": "circle-open",
                                   "color": "#f5b041", "line": {"width": 3, "color": "#f5b041"}}})
-    sel = rows[rows["id"] == selected] if selected else rows.iloc[0:0]
+    sel = np.flatnonzero(ids_all == selected) if selected else []
     if len(sel):
-        traces.append({"type": kind, "x": sel["x"].to_numpy(), "y": sel["y"].to_numpy(), "mode": "markers",
+        traces.append({"type": kind, "x": x[sel], "y": y[sel], "mode": "markers",
                        "hoverinfo": "skip", "showlegend": False, "name": "selected",
-                       "marker": {"size": (sel["importance"].map(SIZES) + 10).to_numpy(), "symbol": "circle-open",
+                       "marker": {"size": size[sel] + 10, "symbol": "circle-open",
                                   "color": "#111", "line": {"width": 3, "color": "#111"}}})
 
     n = max(len(order), 1)
@@ -221,10 +256,10 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     annotations = [label]
     if x_range is not None:
         xrange = list(x_range)
-    elif len(rows):
+    elif len(ev):
         # open on where the events are: a few early outliers (a 2019 speech) stay reachable by zooming out
-        lo = rows["start"].min() if len(df) < 50 else df["start"].quantile(0.02)
-        hi = rows["stop"].max()
+        lo = df["start"].min() if len(df) < 50 else df["start"].quantile(0.02)
+        hi = df["stop"].max()
         pad = max((hi - lo) * 0.03, pd.Timedelta(days=10))
         xrange = [lo - pad, max(hi, pd.Timestamp(today)) + pad]
     else:
@@ -287,14 +322,23 @@ def _ordered(values: pd.Series, vocab: Vocabulary, kind: str) -> list[str]:
     return out + sorted(present - set(out))
 
 
-def hover_texts(df: pd.DataFrame, vocab: Vocabulary, lang: str, trim: bool) -> dict[str, str]:
-    """id -> hover text (escaped: Plotly renders a subset of HTML)."""
-    cols = ["id", "date", "end", "approximate", f"title_{lang}", f"title_{'ja' if lang == 'en' else 'en'}",
-            "countries", "type", "status"]
-    keys = ("id", "date", "end", "approximate", f"title_{lang}", f"title_{'ja' if lang == 'en' else 'en'}",
-            "countries", "type", "status")
-    values = zip(*(df[c].to_numpy(object) for c in cols))
-    return {v[0]: _hover(dict(zip(keys, v)), vocab, lang, trim) for v in values}
+def hover_texts(df: pd.DataFrame, vocab: Vocabulary, lang: str, trim: bool) -> list[str]:
+    """Hover text per row of `df` (escaped: Plotly renders a subset of HTML)."""
+    other = "ja" if lang == "en" else "en"
+    if trim:  # title and date only, built in one pass: this runs for thousands of events per change
+        titles = df[f"title_{lang}"].to_numpy(object)
+        fallback = df[f"title_{other}"].to_numpy(object)
+        dates = zip(df["date"].to_numpy(object), df["end"].to_numpy(object), df["approximate"].to_numpy(bool))
+        return [f"<b>{esc((title or alt)[:80])}</b><br>{_span_html(d, e, a, lang)}"
+                for title, alt, (d, e, a) in zip(titles, fallback, dates)]
+    keys = ("id", "date", "end", "approximate", f"title_{lang}", f"title_{other}", "countries", "type", "status")
+    values = zip(*(df[c].to_numpy(object) for c in keys))
+    return [_hover(dict(zip(keys, v)), vocab, lang, trim) for v in values]
+
+
+@functools.lru_cache(maxsize=65536)
+def _span_html(date: str, end: str, approximate: bool, lang: str) -> str:
+    return esc(date_label({"date": date, "end": end, "approximate": approximate}, lang))
 
 
 def _hover(r: dict, vocab: Vocabulary, lang: str, trim: bool) -> str:

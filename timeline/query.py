@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 
+from .load import load_vocab
 from .model import LANGS, PartialDate, Vocabulary, fold
 
 GROUPS = ("country", "theme", "type")
@@ -60,12 +61,14 @@ def window(filters: Filters) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     return lo, hi
 
 
-def filter_events(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+def filter_events(df: pd.DataFrame, filters: Filters, vocab: Vocabulary | None = None) -> pd.DataFrame:
     """Rows of `df` that match every filter, in the order of `df`.
 
     Dates overlap by their real span: an event dated "2025-09" is inside a window ending
-    2025-09-10, and a window from "2025-06" starts on 1 June.
+    2025-09-10, and a window from "2025-06" starts on 1 June. A search word also matches the
+    other spellings of a name in the vocabulary (`vocab`, the default one when not given).
     """
+    vocab = vocab or load_vocab()
     mask = pd.Series(True, index=df.index)
     lo, hi = window(filters)
     if lo is not None:
@@ -86,8 +89,12 @@ def filter_events(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         mask &= df["id"].isin(filters.ids)
     if filters.chain:
         mask &= df["id"].isin(set(chain(df, filters.chain)["id"]))
-    for word in split_query(filters.query):
-        mask &= df["search"].str.contains(word, regex=False)
+    words = split_query(filters.query)
+    if words:  # text is the costliest test: run it only on rows the other filters kept
+        text = df["search"][mask]
+        for word in words:
+            text = text[_contains_any(text, vocab.search_variants(word))]
+        return df.loc[text.index]
     return df[mask]
 
 
@@ -95,6 +102,13 @@ def split_query(query: str) -> list[str]:
     """Folded search words; "quoted phrases" stay together. Every word must match."""
     folded = fold(query or "")
     return [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', folded) if (a or b).strip()]
+
+
+def _contains_any(text: pd.Series, needles: tuple[str, ...]) -> pd.Series:
+    """Rows whose text contains any of the needles: one pass of one regex of plain alternatives."""
+    if len(needles) == 1:
+        return text.str.contains(needles[0], regex=False)
+    return text.str.contains("|".join(re.escape(n) for n in needles), regex=True)
 
 
 def _any_of(keys: pd.Series, values: tuple[str, ...]) -> pd.Series:

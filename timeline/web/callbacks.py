@@ -79,7 +79,7 @@ def register(app, source: LogSource, today=None) -> None:
         # a filter toggled back, costs one computation; a changed log has a new version, so never stale
         state, _ = state_of(search, source)
         events = source.current().events
-        df = filter_events(events, state.filters)
+        df = filter_events(events, state.filters, vocab)
         since = _added_since(df, state.since)
         timeline = figures.timeline_figure(df, vocab, state.lang, state.group, selected=state.event,
                                            today=today, highlight=since)
@@ -172,7 +172,7 @@ def register(app, source: LogSource, today=None) -> None:
             return no_update, no_update
         state, _ = state_of(search, source)
         current = source.current()
-        briefing = export.Briefing(filter_events(current.events, state.filters), vocab, state.filters, state.lang,
+        briefing = export.Briefing(filter_events(current.events, state.filters, vocab), vocab, state.filters, state.lang,
                                    date=today_fn(), log_size=len(current.events),
                                    log_updated=log_updated(current.meta, current.events), group=state.group)
         fmt = trigger["fmt"]
