@@ -38,10 +38,11 @@ def test_colours_come_from_the_vocabulary(valid_df, vocab):
 def test_month_precision_is_a_diamond_on_a_bar_over_the_month(valid_df, vocab):
     fig = figures.timeline_figure(valid_df, vocab, "en", "country", today=TODAY)
     kim = next(t for t in markers(fig) if "2025-09-kim-beijing" in list(t.customdata))
-    assert set(kim.marker.symbol) == {"diamond"}
+    assert kim.marker.symbol == "diamond"
     bars = [t for t in fig.data if t.mode == "lines"]
-    xs = [pd.Timestamp(x) for t in bars for x in t.x if not pd.isna(x)]
+    xs = [pd.Timestamp(x, unit="ms") for t in bars for x in t.x if not pd.isna(x)]  # dates as epoch ms
     assert min(xs).date() == dt.date(2025, 9, 1) and max(xs).date() == dt.date(2025, 10, 1)
+    assert pd.Timestamp(kim.x[0], unit="ms").date() == dt.date(2025, 9, 15)  # the marker: mid-month
     assert "Sep 2025" in kim.hovertext[0]
     ja = figures.timeline_figure(valid_df, vocab, "ja", "country", today=TODAY)
     assert any("2025年9月" in h for t in markers(ja) for h in t.hovertext)
@@ -52,7 +53,7 @@ def test_planned_and_cancelled_events_look_different(valid_df, vocab):
     df.loc[df["id"] == "2025-06-03-election", "status"] = "scheduled"
     df.loc[df["id"] == "2025-06-04-lee-inauguration", "status"] = "cancelled"
     fig = figures.timeline_figure(df, vocab, "en", "type", today=TODAY)
-    symbols = {i: s for t in markers(fig) for i, s in zip(t.customdata, t.marker.symbol)}
+    symbols = {i: t.marker.symbol for t in markers(fig) for i in t.customdata}
     assert symbols["2025-06-03-election"] == "circle-open"
     assert symbols["2025-06-04-lee-inauguration"] == "x"
 
@@ -85,8 +86,15 @@ def test_today_line_and_empty_result(valid_df, vocab):
 
 
 def test_webgl_above_threshold(valid_df, vocab):
-    assert all(t.type == "scatter" for t in figures.timeline_figure(valid_df, vocab, today=TODAY).data)
-    assert any(t.type == "scattergl" for t in figures.timeline_figure(valid_df, vocab, today=TODAY, webgl=True).data)
+    svg = figures.timeline_figure(valid_df, vocab, "en", "country", today=TODAY)
+    assert all(t.type == "scatter" for t in svg.data)
+    gl = figures.timeline_figure(valid_df, vocab, "en", "country", today=TODAY, webgl=True)
+    assert {t.type for t in markers(gl)} == {"scattergl"}
+    # same events, colours and symbols; one symbol per trace (WebGL draws a symbol per point slowly)
+    assert marker_ids(gl) == marker_ids(svg)
+    assert all(isinstance(t.marker.symbol, str) for t in markers(gl))
+    assert {(t.marker.color, t.marker.symbol) for t in markers(gl)} == {(t.marker.color, t.marker.symbol)
+                                                                         for t in markers(svg)}
 
 
 def test_activity_counts_months_by_primary_theme(valid_df, vocab):

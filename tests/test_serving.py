@@ -28,3 +28,21 @@ def test_gunicorn_workers_share_no_state_that_breaks(tmp_path):
         conn.request("GET", "/")
         response = conn.getresponse()
         assert response.status == 200 and response.getheader("X-Content-Type-Options") == "nosniff"
+
+
+def test_the_app_serves_its_own_plotly_bundle_at_plotly_pythons_version(tmp_path):
+    """The app ships a smaller plotly.js (tools/plotly-bundle); it must match what plotly.py speaks."""
+    import re
+
+    import plotly.offline
+
+    from timeline.web.app import ASSETS, create_app
+
+    bundle = (ASSETS / "plotly-custom.min.js").read_text(encoding="utf-8")
+    version = re.search(r"plotly\.js \(custom - minified\) v(\S+)", bundle[:300]).group(1)
+    assert version == plotly.offline.get_plotlyjs_version(), "rebuild tools/plotly-bundle at plotly.py's version"
+    assert len(bundle) < 2_000_000  # the point of it: a third of the full bundle
+    log = tmp_path / "events.yaml"
+    log.write_text((DATA / "valid.yaml").read_text())
+    page = create_app(log).server.test_client().get("/").get_data(as_text=True)
+    assert "plotly-custom.min.js" in page

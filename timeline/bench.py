@@ -148,19 +148,16 @@ RESULT = {{"warm_load_s": best}}
 
 def _callback_round_trip(path: Path, repeat: int) -> float:
     """A filter change through Dash's HTTP endpoint (Flask test client): request, callback, JSON."""
+    from .loadtest import callback_body
     from .web.app import create_app
 
     app = create_app(path)
     client = app.server.test_client()
     client.get("/")
     key = next(k for k in app.callback_map if k.startswith("..timeline.figure"))
-    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
-               for part in key.strip(".").split("...")]
 
     def call():
-        body = {"output": key, "outputs": outputs, "changedPropIds": ["url.search"], "state": [],
-                "inputs": [{"id": "url", "property": "search", "value": "?country=KP,RU&from=2020-01&importance=2"},
-                           {"id": "data-version", "property": "data", "value": None}]}
+        body = json.loads(callback_body("?country=KP,RU&from=2020-01&importance=2", key))
         response = client.post("/_dash-update-component", json=body)
         assert response.status_code == 200, response.data[:300]
         return len(response.data)

@@ -181,31 +181,38 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     if webgl is None:
         webgl = len(ev) > WEBGL_THRESHOLD
     kind = "scattergl" if webgl else "scatter"
+    # Plotly's range slider cannot show WebGL traces: it would be an empty strip that costs a
+    # second of drawing at 10,000 events. Zoom by dragging on the chart; the top axis stays.
+    rangeslider = rangeslider and not webgl
     trim = len(df) > TRIM_THRESHOLD
     traces: list[dict] = []  # plain dicts: plotly's per-property validation costs more than the rest together
 
-    start = df["start"].to_numpy("datetime64[ns]")[ev]
-    stop = df["stop"].to_numpy("datetime64[ns]")[ev]
+    # dates as epoch milliseconds: Plotly's date axes take them as they are, and numeric arrays go
+    # to the browser as compact typed arrays instead of 10,000s of date strings to parse
+    start = df["start"].to_numpy("datetime64[ms]").astype(np.int64).astype(float)[ev]
+    stop = df["stop"].to_numpy("datetime64[ms]").astype(np.int64).astype(float)[ev]
     is_span = (df["end"] != "").to_numpy(bool)[ev]
     is_day = (df["precision"] == "day").to_numpy(bool)[ev]
 
     # Bars: spans (thick) and the whole period of month/year dates (thin). One trace per colour.
     is_bar = is_span | ~is_day
-    day = np.timedelta64(1, "D")
+    day = 86_400_000.0
     for cid, code in color_order:
         part = is_bar & (color_codes == code)
         for span, width, opacity in ((True, 7, 0.55), (False, 3, 0.45)):
             pick = np.flatnonzero(part & (is_span == span))
             if not len(pick):
                 continue
-            # one line trace per colour, segments separated by gaps (NaT/NaN); numeric arrays, not
+            # one line trace per colour, segments separated by gaps (NaN); numeric arrays, not
             # objects, so that building and serialising the figure stays cheap
-            xs = np.full(len(pick) * 3, np.datetime64("NaT"), dtype="datetime64[ns]")
+            xs = np.full(len(pick) * 3, np.nan)
             ys = np.full(len(pick) * 3, np.nan)
             xs[0::3] = start[pick]
             xs[1::3] = stop[pick] + day
             ys[0::3] = ys[1::3] = y[pick]
-            traces.append({"type": kind, "x": xs, "y": ys, "mode": "lines", "opacity": opacity,
+            # SVG even for big logs: one <path> per trace, cheap at any size (there is no range
+            # slider to draw it twice), while every WebGL trace has its own buffers and draw calls
+            traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "opacity": opacity,
                            "line": {"color": vocab.color(ckind, cid), "width": width}, "hoverinfo": "skip",
                            "showlegend": False, "legendgroup": cid, "name": vocab.label(ckind, cid, lang)})
 
@@ -216,20 +223,27 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     importance = df["importance"].to_numpy(np.int64)[ev]
     size = _SIZE_OF[np.clip(importance, 1, 3)]
     ids_all = df["id"].to_numpy(object)[ev]
+    symbol_codes, symbol_values = pd.factorize(symbol)
     for cid, code in color_order:
-        pick = np.flatnonzero(color_codes == code)
-        color = vocab.color(ckind, cid)
-        name = vocab.label(ckind, cid, lang)
         # the legend shows a plain filled circle per colour, whatever the first marker's status is
-        traces.append({"type": kind, "x": [None], "y": [None], "mode": "markers", "name": name, "legendgroup": cid,
-                       "marker": {"color": color, "size": 11, "symbol": "circle"}, "hoverinfo": "skip"})
-        traces.append({
-            "type": kind, "x": x[pick], "y": y[pick], "mode": "markers",
-            "name": name, "legendgroup": cid, "showlegend": False, "customdata": ids_all[pick].astype(str),
-            "hovertext": hover[pick].astype(str), "hovertemplate": "%{hovertext}<extra></extra>",
-            "marker": {"color": color, "size": size[pick], "symbol": symbol[pick].astype(str),
-                       "line": {"color": color, "width": 2}, "opacity": 0.9},
-        })
+        traces.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers", "legendgroup": cid,
+                       "name": vocab.label(ckind, cid, lang), "hoverinfo": "skip",
+                       "marker": {"color": vocab.color(ckind, cid), "size": 11, "symbol": "circle"}})
+    marker_common = {"mode": "markers", "showlegend": False, "hovertemplate": "%{hovertext}<extra></extra>"}
+    for cid, code in color_order:
+        # one trace per colour and symbol: WebGL draws a symbol per point slowly, and colours per
+        # point cost more than the extra traces (measured); a legend click hides a colour
+        in_colour = color_codes == code
+        color = vocab.color(ckind, cid)
+        for sym_code, sym in enumerate(symbol_values):
+            pick = np.flatnonzero(in_colour & (symbol_codes == sym_code))
+            if not len(pick):
+                continue
+            traces.append({"type": kind, "x": x[pick], "y": y[pick], "name": vocab.label(ckind, cid, lang),
+                           "legendgroup": cid, **marker_common, "customdata": ids_all[pick].astype(str),
+                           "hovertext": hover[pick].astype(str),
+                           "marker": {"color": color, "size": size[pick], "symbol": sym,
+                                      "line": {"color": color, "width": 2}, "opacity": 0.9}})
     if top_axis:  # an invisible trace on a second x axis that mirrors the first, ticks on top
         traces.append({"type": "scatter", "x": [None], "y": [None], "xaxis": "x2", "showlegend": False,
                        "hoverinfo": "skip", "name": "top-axis"})

@@ -432,11 +432,13 @@ def to_frame(records: list[dict], vocab: Vocabulary, locate=None) -> pd.DataFram
             "country_key": "|" + "|".join(r["countries"]) + "|",
             "theme_key": "|" + "|".join(r["themes"]) + "|",
         })
-    df = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("start", "stop")])
-    df.insert(COLUMNS.index("start"), "start", pd.to_datetime(pd.Series(starts, dtype="object")))
-    df.insert(COLUMNS.index("stop"), "stop", pd.to_datetime(pd.Series(stops, dtype="object")))
+    # sorted here, on Python lists: sorting the frame would copy every (Arrow) column once more
+    order = sorted(range(len(rows)), key=lambda i: (starts[i], rows[i]["id"]))
+    df = pd.DataFrame([rows[i] for i in order], columns=[c for c in COLUMNS if c not in ("start", "stop")])
+    for name, days in (("start", starts), ("stop", stops)):
+        df.insert(COLUMNS.index(name), name, pd.to_datetime(pd.Series([days[i] for i in order], dtype="object")))
     df["importance"] = df["importance"].astype("int64")
-    return df.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
+    return df
 
 
 def _interned(mapping: dict, fields: tuple[str, ...]) -> dict:

@@ -44,7 +44,8 @@ def gunicorn(events: Path, workers: int, port: int):
 
 def callback_body(search: str, key: str) -> bytes:
     outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]} for part in key.strip(".").split("...")]
-    return json.dumps({"output": key, "outputs": outputs, "changedPropIds": ["url.search"], "state": [],
+    return json.dumps({"output": key, "outputs": outputs, "changedPropIds": ["url.search"],
+                       "state": [{"id": "prerendered", "property": "data", "value": None}],
                        "inputs": [{"id": "url", "property": "search", "value": search},
                                   {"id": "data-version", "property": "data", "value": None}]}).encode()
 

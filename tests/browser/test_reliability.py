@@ -63,6 +63,6 @@ def test_security_headers(start):
     with urllib.request.urlopen(duo.server_url + "/") as response:
         headers = response.headers
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert console_errors(duo) == []  # Dash works under the policy

@@ -4,7 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from urllib.parse import urlsplit
+
 import dash
+import flask
 import dash_bootstrap_components as dbc  # noqa: F401  (registers the components' local bundles)
 
 from ..load import LogSource, load_vocab
@@ -20,10 +23,25 @@ CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; sty
        "base-uri 'self'; frame-ancestors 'self'; form-action 'self'")
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # same-origin: the page's own requests carry its URL (the layout renders the linked view at once);
+    # other sites never get it (and links to sources also carry rel="noreferrer")
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "SAMEORIGIN",
     "Content-Security-Policy": CSP,
 }
+
+
+def _page_search() -> str | None:
+    """The query string of the page asking for its layout ("?country=KP"), or None when unknown."""
+    if not flask.has_request_context():
+        return None
+    referrer = flask.request.referrer
+    if not referrer:
+        return None
+    page = urlsplit(referrer)
+    if page.netloc != flask.request.host:  # not our page: render nothing ahead
+        return None
+    return f"?{page.query}" if page.query else ""
 
 
 def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Dash:
@@ -34,8 +52,15 @@ def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Da
                     serve_locally=True, suppress_callback_exceptions=True,
                     update_title=None)
     # a function, so every page load starts from the data version being served now
-    app.layout = lambda: build_layout(vocab, version=source.current().version)
-    callbacks.register(app, source, today=today)
+    view = callbacks.register(app, source, today=today)
+
+    def layout():
+        current = source.current()
+        search = _page_search()
+        return build_layout(vocab, version=current.version, problems=current.problems if current.stale else [],
+                            initial=view(search) if search is not None else None, search=search)
+
+    app.layout = layout
 
     @app.server.after_request
     def _headers(response):

@@ -14,7 +14,8 @@ from ..outlook import outlook_events
 from ..query import (Filters, ViewState, filter_events, preset_window, state_from_query, state_to_query)
 from . import ids
 from .detail import detail_body
-from .layout import (FORMAT_TEXT, FORMAT_TEXT_JA, GROUP_TEXT, PRESET_TEXT, TEXT, importance_options, options)
+from .layout import (FORMAT_TEXT, FORMAT_TEXT_JA, GROUP_TEXT, PRESET_TEXT, TEXT, importance_options, options,
+                     problems_banner)
 
 CONTROLS = [ids.DATE_FROM, ids.DATE_TO, ids.COUNTRY, ids.THEME, ids.TYPE, ids.IMPORTANCE, ids.STATUS, ids.QUERY,
             ids.GROUP, ids.LANG, ids.SINCE, ids.TABS]
@@ -30,7 +31,8 @@ def state_of(search: str, source: LogSource) -> tuple[ViewState, list[str]]:
     return state_from_query(search or "", source.vocab, set(current.events["id"]))
 
 
-def register(app, source: LogSource, today=None) -> None:
+def register(app, source: LogSource, today=None):
+    """Wire every callback; return `view(search)`, the rendered view a page can start with."""
     vocab = source.vocab
     today_fn = (lambda: today) if today else dt.date.today
 
@@ -67,11 +69,17 @@ def register(app, source: LogSource, today=None) -> None:
     @app.callback(
         Output(ids.TIMELINE, "figure"), Output(ids.ACTIVITY, "figure"), Output(ids.COUNTER, "children"),
         Output(ids.EMPTY, "style"), Output(ids.TABLE, "rowData"), Output(ids.TABLE, "columnDefs"),
-        Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"),
+        Output(ids.PRERENDERED, "data"),
+        Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"), State(ids.PRERENDERED, "data"),
     )
-    def render(search, _version):
+    def render(search, _version, prerendered):
         current = source.current()
-        return _render(search or "", current.version, today_fn())
+        view = _render(search or "", current.version, today_fn())
+        if prerendered and prerendered == {"search": search or "", "version": current.version}:
+            # the page came with this very view drawn: keep it (the table is filled here: ag-grid created
+            # with rows in the layout can stay blank when its columns change later); once only
+            return (no_update,) * 4 + view[4:] + (None,)
+        return view + (no_update,)
 
     @functools.lru_cache(maxsize=64)
     def _render(search: str, version: str, today):
@@ -94,12 +102,16 @@ def register(app, source: LogSource, today=None) -> None:
         return (timeline, activity, counter, empty_style, tables.grid_rows(df, vocab, state.lang),
                 _column_defs(state.lang))
 
+    def view(search: str) -> tuple:
+        """The rendered view of a URL search string, for a page's first paint."""
+        return _render(search or "", source.current().version, today_fn())
+
     @app.callback(Output(ids.DETAIL, "is_open"), Output(ids.DETAIL_BODY, "children"),
-                  Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"))
-    def detail(search, _version):
+                  Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"), State(ids.DETAIL, "is_open"))
+    def detail(search, _version, is_open):
         state, _ = state_of(search, source)
-        if not state.event:
-            return False, None
+        if not state.event:  # leave a closed panel alone: no change, no needless "closed" to react to
+            return (False, None) if is_open else (no_update, no_update)
         events = source.current().events
         return True, detail_body(events, state.event, vocab, state.lang)
 
@@ -183,19 +195,16 @@ def register(app, source: LogSource, today=None) -> None:
         return dcc.send_bytes(data, export.file_name(briefing, fmt)), None
 
     # 6. live reload: notice a changed file, keep the last good data when the new one is invalid
+    # no initial call: the page's layout already carries the version and the banner it is served with
     @app.callback(Output(ids.DATA_VERSION, "data"), Output(ids.RELOAD_BANNER, "children"),
-                  Input(ids.RELOAD_TICK, "n_intervals"), State(ids.DATA_VERSION, "data"), State(ids.LANG, "value"))
+                  Input(ids.RELOAD_TICK, "n_intervals"), State(ids.DATA_VERSION, "data"), State(ids.LANG, "value"),
+                  prevent_initial_call=True)
     def reload(_n, version, lang):
         current = source.current()
-        banner = None
-        if current.stale:
-            errs = [p for p in current.problems if p.severity == "error"]
-            head = ("The events file has errors; showing the last valid version until it is fixed:"
-                    if lang != "ja" else "イベントファイルにエラーがあります。修正されるまで直前の正しい版を表示しています：")
-            banner = dbc.Alert([html.Strong(head), html.Ul([html.Li(p.format()) for p in errs[:10]],
-                                                           className="mb-0 small font-monospace")],
-                               color="warning", id="reload-problems", className="py-2")
+        banner = problems_banner(current.problems if current.stale else [], lang)
         return (current.version if current.version != version else no_update), banner
+
+    return view
 
 
 def _controls_from_state(state: ViewState) -> list:

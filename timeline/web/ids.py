@@ -19,6 +19,7 @@ NOTES = "url-notes"
 RELOAD_BANNER = "reload-banner"
 RELOAD_TICK = "reload-tick"
 DATA_VERSION = "data-version"
+PRERENDERED = "prerendered"      # the view the page's layout was rendered with
 TIMELINE = "timeline"
 ACTIVITY = "activity"
 TABLE = "table"

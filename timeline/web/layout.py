@@ -66,7 +66,23 @@ def _field(key: str, control, lang: str):
                     className="mb-3")
 
 
-def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None) -> html.Div:
+def problems_banner(problems: list, lang: str = "en"):
+    """The warning shown while the file on disk is invalid and the last valid events are served."""
+    errs = [p for p in problems if p.severity == "error"]
+    if not errs:
+        return None
+    head = ("The events file has errors; showing the last valid version until it is fixed:"
+            if lang != "ja" else "イベントファイルにエラーがあります。修正されるまで直前の正しい版を表示しています：")
+    return dbc.Alert([html.Strong(head), html.Ul([html.Li(p.format()) for p in errs[:10]],
+                                                 className="mb-0 small font-monospace")],
+                     color="warning", id="reload-problems", className="py-2")
+
+
+def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None, problems: list = (),
+                 initial: tuple | None = None, search: str | None = None) -> html.Div:
+    """The page. `initial` is the rendered view of `search` (figures and counter) when known: the
+    page then draws at once, without waiting for its first callbacks."""
+    timeline, activity, counter, empty_style = (initial or ({}, {}, None, {"display": "none"}))[:4]
     t = TEXT[lang]
     filters = html.Div([
         _field("period", html.Div([
@@ -122,22 +138,22 @@ def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None
     ], fluid=True), color="dark", dark=True, className="mb-2 py-1")
 
     main = html.Div([
-        html.Div(id=ids.RELOAD_BANNER),
+        html.Div(problems_banner(list(problems), lang), id=ids.RELOAD_BANNER),
         html.Div(id=ids.NOTES),
         html.Div(id=ids.EXPORT_ERROR),
-        html.Div([html.Span(id=ids.COUNTER, className="fw-semibold"), ], className="mb-1"),
+        html.Div([html.Span(counter, id=ids.COUNTER, className="fw-semibold"), ], className="mb-1"),
         html.Div(dbc.Alert([label("empty", lang, className="me-3"),
                             dbc.Button(label("clear", lang, slot="empty"), id=ids.CLEAR_EMPTY, size="sm", color="secondary")],
                            color="light", className="d-flex align-items-center py-2"),
-                 id=ids.EMPTY, style={"display": "none"}),
+                 id=ids.EMPTY, style=empty_style),
         dbc.Tabs(id=ids.TABS, active_tab="timeline", children=[
             dbc.Tab(label=t["timeline"], tab_id="timeline", id="tab-timeline", children=[
-                dcc.Graph(id=ids.TIMELINE, config={
+                dcc.Graph(id=ids.TIMELINE, figure=timeline, config={
                     "displaylogo": False, "scrollZoom": False,
                     "toImageButtonOptions": {"format": "png", "filename": "korea-timeline", "width": 1280,
                                              "height": 720, "scale": 1.5},
                     "modeBarButtonsToRemove": ["lasso2d", "select2d"]}),
-                dcc.Graph(id=ids.ACTIVITY, config={"displaylogo": False, "toImageButtonOptions": {
+                dcc.Graph(id=ids.ACTIVITY, figure=activity, config={"displaylogo": False, "toImageButtonOptions": {
                     "format": "png", "filename": "korea-timeline-activity", "width": 1280, "height": 360,
                     "scale": 1.5}}),
             ]),
@@ -166,6 +182,7 @@ def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.EVENT),
         dcc.Store(id=ids.DATA_VERSION, data=version),
+        dcc.Store(id=ids.PRERENDERED, data={"search": search, "version": version} if initial else None),
         dcc.Interval(id=ids.RELOAD_TICK, interval=3000),
         dcc.Download(id=ids.DOWNLOAD),
         header,
