@@ -106,6 +106,18 @@ def test_activity_counts_months_by_primary_theme(valid_df, vocab):
     assert sum(sum(t.y) for t in fig.data) == 2
 
 
+def test_years_of_months_are_drawn_as_stacked_step_areas(valid_df, vocab, monkeypatch):
+    bars = figures.activity_figure(valid_df, vocab, "en")
+    monkeypatch.setattr(figures, "MAX_BARS", 1)
+    areas = figures.activity_figure(valid_df, vocab, "en")
+    assert {t.type for t in bars.data} == {"bar"} and {t.type for t in areas.data} == {"scatter"}
+    assert [t.name for t in areas.data] == [t.name for t in bars.data]
+    for bar, area in zip(bars.data, areas.data):  # the same counts, plus the step's closing point
+        assert list(area.y[:-1]) == list(bar.y) and area.y[-1] == bar.y[-1] and area.line.shape == "hv"
+        assert pd.Timestamp(area.x[0], unit="ms") == pd.Timestamp(bar.x[0])
+        assert pd.Timestamp(area.x[-1], unit="ms") == pd.Timestamp("2025-10-01")  # the end of September
+
+
 def test_many_countries_fold_into_other(valid_df, vocab):
     import pandas as pd
 

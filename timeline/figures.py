@@ -35,6 +35,7 @@ TRIM_THRESHOLD = 3000       # above this many events hover text is trimmed to da
 MAX_LANES = 10              # country lanes beyond this fold into "Other"
 OTHER = "~other"
 LANE_PX = 50                # height of one swim lane in the app
+MAX_BARS = 1000            # activity chart: above this many (month, theme) bars, stacked step areas
 MAX_SLOTS = 4               # rows inside one lane before markers are allowed to overlap
 
 TEXT = {
@@ -292,7 +293,9 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
         "height": max(320, 150 + LANE_PX * n + (60 if rangeslider else 0)),
         "margin": {"l": 10, "r": 10, "t": 40 if title else 12, "b": 10},
         "hovermode": "closest", "hoverlabel": {"font": {"family": FONT}, "align": "left"},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.02 if not rangeslider else -0.12, "x": 0,
+        # below the range slider: its tick labels and strip take ~55 px plus 6% of the plot's height
+        "legend": {"orientation": "h", "yanchor": "top", "x": 0,
+                   "y": -0.02 if not rangeslider else -(55 / (LANE_PX * n) + 0.06),
                    "font": {"size": 11}, "itemsizing": "constant"},
         "yaxis": {"tickmode": "array", "tickvals": list(range(len(order))), "ticktext": lane_labels,
                   "range": [n - 0.5, -0.5], "showgrid": False, "zeroline": False, "fixedrange": True,
@@ -373,10 +376,23 @@ def activity_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", today
     t = TEXT[lang]
     counts = activity_counts(df)
     months = counts.index.to_numpy("datetime64[ns]") if len(counts) else []
-    traces = [{"type": "bar", "x": months, "y": counts[theme].to_numpy(), "name": vocab.label("theme", theme, lang),
-               "marker": {"color": vocab.color("theme", theme)}, "showlegend": False,
-               "hovertemplate": "%{x|%Y-%m}: %{y} — " + esc(vocab.label("theme", theme, lang)) + "<extra></extra>"}
-              for theme in _ordered(pd.Series(counts.columns, dtype=object), vocab, "theme")]
+    themes = _ordered(pd.Series(counts.columns, dtype=object), vocab, "theme")
+    hover = {theme: "%{x|%Y-%m}: %{y} — " + esc(vocab.label("theme", theme, lang)) + "<extra></extra>"
+             for theme in themes}
+    if len(counts) * len(themes) <= MAX_BARS:
+        traces = [{"type": "bar", "x": months, "y": counts[theme].to_numpy(), "name": vocab.label("theme", theme, lang),
+                   "marker": {"color": vocab.color("theme", theme)}, "showlegend": False,
+                   "hovertemplate": hover[theme]} for theme in themes]
+    else:
+        # years of months: the same stacks as step areas, one SVG path per theme instead of a
+        # rectangle per month and theme (thousands of them took most of a second to draw)
+        edges = np.append(months, months[-1] + np.timedelta64(31, "D")).astype("datetime64[M]")
+        x = edges.astype("datetime64[ms]").astype(np.int64).astype(float)
+        traces = [{"type": "scatter", "x": x, "y": np.append(counts[theme].to_numpy(), counts[theme].iloc[-1]),
+                   "name": vocab.label("theme", theme, lang), "mode": "lines", "stackgroup": "themes",
+                   "line": {"shape": "hv", "width": 0, "color": vocab.color("theme", theme)},
+                   "fillcolor": vocab.color("theme", theme), "showlegend": False, "hovertemplate": hover[theme]}
+                  for theme in themes]
     layout = {
         "template": _TEMPLATE, "barmode": "stack", "height": 190, "bargap": 0.15,
         "font": {"family": FONT, "size": 12}, "margin": {"l": 10, "r": 10, "t": 28, "b": 10},

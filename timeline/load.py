@@ -260,7 +260,8 @@ class _Walker:
         for key_node, value_node in node.value:
             if key_node.__class__ is _SCALAR and key_node.tag == _STR and self.budget > 0:
                 self.budget -= 1
-                key = key_node.value if key_node.style else _plain(key_node.value)
+                # keys shared between all mappings: smaller cache (pickle stores each once), quicker lookups
+                key = intern(key_node.value) if key_node.style else _plain_key(key_node.value)
                 if key is None:
                     key = "None"
             else:
@@ -337,6 +338,11 @@ def _plain(text: str) -> Any:
         if _FLOAT.fullmatch(text):
             return float(text)
     return text
+
+
+def _plain_key(text: str) -> Any:
+    value = _plain(text)
+    return intern(value) if value.__class__ is str else value
 
 
 def _mapping_get(node: yaml.Node, key: str) -> yaml.Node | None:
@@ -421,8 +427,7 @@ def to_frame(records: list[dict], vocab: Vocabulary, locate=None) -> pd.DataFram
             "aliases": aliases, "countries": [intern(c) for c in r["countries"]],
             "themes": [intern(t) for t in r["themes"]],
             "type": r["type"], "importance": int(r["importance"]), "status": r["status"],
-            "sources": [_interned(s, ("publisher", "published")) for s in r["sources"]],
-            "related": [_interned(x, ("type",)) for x in r.get("related") or []],
+            "sources": list(r["sources"]), "related": list(r.get("related") or []),
             "notes": r.get("notes") or "", "tags": [intern(t) for t in r.get("tags") or []],
             "added": r.get("added") or "", "updated": r.get("updated") or "",
             "line": locate(i, ())[0] if locate else 0,
@@ -439,11 +444,6 @@ def to_frame(records: list[dict], vocab: Vocabulary, locate=None) -> pd.DataFram
         df.insert(COLUMNS.index(name), name, pd.to_datetime(pd.Series([days[i] for i in order], dtype="object")))
     df["importance"] = df["importance"].astype("int64")
     return df
-
-
-def _interned(mapping: dict, fields: tuple[str, ...]) -> dict:
-    """A copy with shared key strings (and values of `fields`): the cache pickles each only once."""
-    return {intern(k): intern(v) if k in fields and isinstance(v, str) else v for k, v in mapping.items()}
 
 
 # -- the disk cache -------------------------------------------------------------------------------

@@ -99,8 +99,10 @@ def register(app, source: LogSource, today=None):
             counter += (f" (the table lists the newest {tables.GRID_LIMIT:,}; exports include all)"
                         if state.lang == "en" else f"（表は新しい{tables.GRID_LIMIT:,}件まで。書き出しは全件）")
         empty_style = {"display": "block"} if df.empty else {"display": "none"}
-        return (timeline, activity, counter, empty_style, tables.grid_rows(df, vocab, state.lang),
-                _column_defs(state.lang))
+        # figures as plain dicts (arrays as compact typed-array specs), converted once per cached view:
+        # left as Figures, every response would convert them again (~25 ms of each request's 27)
+        return (timeline.to_plotly_json(), activity.to_plotly_json(), counter, empty_style,
+                tables.grid_rows(df, vocab, state.lang), _column_defs(state.lang))
 
     def view(search: str) -> tuple:
         """The rendered view of a URL search string, for a page's first paint."""

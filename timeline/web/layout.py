@@ -149,7 +149,7 @@ def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None
         dbc.Tabs(id=ids.TABS, active_tab="timeline", children=[
             dbc.Tab(label=t["timeline"], tab_id="timeline", id="tab-timeline", children=[
                 dcc.Graph(id=ids.TIMELINE, figure=timeline, config={
-                    "displaylogo": False, "scrollZoom": False,
+                    "displaylogo": False, "scrollZoom": False, "plotGlPixelRatio": 1,
                     "toImageButtonOptions": {"format": "png", "filename": "korea-timeline", "width": 1280,
                                              "height": 720, "scale": 1.5},
                     "modeBarButtonsToRemove": ["lasso2d", "select2d"]}),
