@@ -158,8 +158,11 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
                     selected: str | None = None, today: dt.date | None = None,
                     highlight: set[str] | frozenset[str] = frozenset(), x_range: tuple | None = None,
                     webgl: bool | None = None, rangeslider: bool = True, title: str | None = None,
-                    top_axis: bool | None = None) -> go.Figure:
+                    top_axis: bool | None = None, as_dict: bool = False) -> go.Figure | dict:
     """Swim-lane timeline of `df` (already filtered).
+
+    `as_dict` returns the plain {"data", "layout"} mapping instead of a Figure: what the app sends,
+    without building (and later converting back) a Figure on every filter change.
 
     `top_axis` repeats the date ticks above the lanes (default: with the range slider, i.e. in the
     app, where a tall chart would otherwise hide its dates below the fold).
@@ -241,8 +244,8 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
             if not len(pick):
                 continue
             traces.append({"type": kind, "x": x[pick], "y": y[pick], "name": vocab.label(ckind, cid, lang),
-                           "legendgroup": cid, **marker_common, "customdata": ids_all[pick].astype(str),
-                           "hovertext": hover[pick].astype(str),
+                           "legendgroup": cid, **marker_common, "customdata": ids_all[pick].tolist(),
+                           "hovertext": hover[pick].tolist(),
                            "marker": {"color": color, "size": size[pick], "symbol": sym,
                                       "line": {"color": color, "width": 2}, "opacity": 0.9}})
     if top_axis:  # an invisible trace on a second x axis that mirrors the first, ticks on top
@@ -309,11 +312,18 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     if top_axis:
         layout["xaxis2"] = {"matches": "x", "overlaying": "x", "side": "top", "type": "date", "showgrid": False,
                             "automargin": True, "tickfont": {"size": 11, "color": "#666"}, **date_ticks(lang)}
-    # plain dicts, no per-property validation: it cost more than everything else together
-    return go.Figure(data=traces, layout=layout, _validate=False)
+    return _figure(traces, layout, as_dict)
 
 
 _TEMPLATE = pio.templates["plotly_white"]
+_TEMPLATE_DICT = _TEMPLATE.to_plotly_json()
+
+
+def _figure(traces: list[dict], layout: dict, as_dict: bool) -> go.Figure | dict:
+    if as_dict:
+        return {"data": traces, "layout": {**layout, "template": _TEMPLATE_DICT}}
+    # plain dicts, no per-property validation: it cost more than everything else together
+    return go.Figure(data=traces, layout=layout, _validate=False)
 
 
 def today_marks(today: dt.date, label: str, at_top: bool = True) -> tuple[dict, dict]:
@@ -371,7 +381,7 @@ def _hover(r: dict, vocab: Vocabulary, lang: str, trim: bool) -> str:
 
 
 def activity_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", today: dt.date | None = None,
-                    x_range: tuple | None = None) -> go.Figure:
+                    x_range: tuple | None = None, as_dict: bool = False) -> go.Figure | dict:
     """Events per month, stacked by each event's primary (first) theme."""
     t = TEXT[lang]
     counts = activity_counts(df)
@@ -403,7 +413,7 @@ def activity_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", today
                   **date_ticks(lang)},
         "uirevision": "activity",
     }
-    return go.Figure(data=traces, layout=layout, _validate=False)
+    return _figure(traces, layout, as_dict)
 
 
 def activity_counts(df: pd.DataFrame) -> pd.DataFrame:
