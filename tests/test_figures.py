@@ -155,3 +155,11 @@ def test_japanese_date_ticks(valid_df, vocab):
     ja = figures.timeline_figure(valid_df, vocab, "ja", today=TODAY)
     assert [s.value for s in ja.layout.xaxis.tickformatstops] == ["%-m月%-d日", "%Y年%-m月", "%Y年"]
     assert not figures.timeline_figure(valid_df, vocab, "en", today=TODAY).layout.xaxis.tickformatstops
+
+
+def test_range_slider_only_for_a_few_hundred_events(valid_df, vocab, monkeypatch):
+    assert figures.timeline_figure(valid_df, vocab, today=TODAY).layout.xaxis.rangeslider.visible
+    monkeypatch.setattr(figures, "SLIDER_MAX", 3)  # 4 markers: Kim's visit sits in two lanes
+    fig = figures.timeline_figure(valid_df, vocab, today=TODAY)
+    assert not fig.layout.xaxis.rangeslider.visible
+    assert fig.layout.xaxis2.side == "top"  # the dates stay reachable above the lanes

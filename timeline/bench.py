@@ -65,6 +65,8 @@ def _child(code: str, env: dict | None = None) -> dict:
 def measure_size(n: int, folder: Path, repeat: int, log=print) -> dict:
     """Library-level figures for a log of n events (no browser)."""
     from . import export, figures
+    from dash._utils import to_json as dash_json  # what Dash sends
+
     from .load import _settle_heap, load_vocab, parse_log, read_log
     from .query import Filters, filter_events
     from .synth import synth_log
@@ -129,11 +131,13 @@ RESULT = {{"warm_load_s": best}}
     r["filter_ms"], sub = _best(lambda: filter_events(df, flt, vocab), max(repeat, 3), warm=True)
     r["filter_ms"] *= 1000
     r["filtered_events"] = len(sub)
-    r["figure_ms"], figs = _best(lambda: (figures.timeline_figure(sub, vocab), figures.activity_figure(sub, vocab)),
+    # as the app builds them: plain dicts (the Figure objects are for exports and notebooks)
+    r["figure_ms"], figs = _best(lambda: (figures.timeline_figure(sub, vocab, as_dict=True),
+                                          figures.activity_figure(sub, vocab, as_dict=True)),
                                  max(repeat, 3), warm=True)
     r["figure_ms"] *= 1000
     r["filter_figure_ms"] = r["filter_ms"] + r["figure_ms"]
-    r["json_sent_mb"] = round(sum(len(f.to_json()) for f in figs) / 1e6, 2)
+    r["json_sent_mb"] = round(sum(len(dash_json(f)) for f in figs) / 1e6, 2)
     r["callback_ms"] = _callback_round_trip(path, repeat) * 1000
     log(f"  {n:>7,} events: filter, figure and callback measured")
     briefing = export.Briefing(sub, vocab, flt)

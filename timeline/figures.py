@@ -28,6 +28,7 @@ FONT = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Meiryo, Helvetica Neue, A
 SIZES = {1: 7, 2: 10, 3: 14}
 _SIZE_OF = np.array([0, SIZES[1], SIZES[2], SIZES[3]])  # importance -> marker size, as an array lookup
 WEBGL_THRESHOLD = 3000      # above this many markers the timeline uses WebGL traces
+SLIDER_MAX = 500            # above this many markers the app's timeline has no range slider
 FIGURE_COLUMNS = ("id", "date", "end", "precision", "start", "stop", "approximate", "title_en", "title_ja",
                   "countries", "themes", "type", "importance", "status")
 MAX_DRAWN = 20000           # the browser gets at most this many events; the most important are kept
@@ -185,9 +186,9 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     if webgl is None:
         webgl = len(ev) > WEBGL_THRESHOLD
     kind = "scattergl" if webgl else "scatter"
-    # Plotly's range slider cannot show WebGL traces: it would be an empty strip that costs a
-    # second of drawing at 10,000 events. Zoom by dragging on the chart; the top axis stays.
-    rangeslider = rangeslider and not webgl
+    # The range slider draws every trace a second time: worth it for a few hundred events, not for
+    # thousands (and Plotly's slider cannot show WebGL traces at all). Zooming by dragging stays.
+    rangeslider = rangeslider and not webgl and len(ev) <= SLIDER_MAX
     trim = len(df) > TRIM_THRESHOLD
     traces: list[dict] = []  # plain dicts: plotly's per-property validation costs more than the rest together
 
