@@ -237,6 +237,7 @@ class _Walker:
         self.path, self.budget = path, budget
         self.problems: list[Problem] = []
         self.exhausted = False
+        self.keys: dict[str, Any] = {}  # plain key text -> its (interned) value
 
     def value(self, node: yaml.Node) -> Any:
         if self.exhausted:
@@ -253,17 +254,23 @@ class _Walker:
         if node.tag not in (_SEQ, _MAP):
             self.refuse(node)
             return None
-        value = self.value
+        value, keys = self.value, self.keys
         if cls is _SEQUENCE:
             return [value(child) for child in node.value]
         out: dict = {}
         for key_node, value_node in node.value:
-            if key_node.__class__ is _SCALAR and key_node.tag == _STR and self.budget > 0:
+            # plain-text keys and values, by far the most nodes, are handled inline
+            if key_node.__class__ is _SCALAR and key_node.tag == _STR and self.budget > 1:
                 self.budget -= 1
-                # keys shared between all mappings: smaller cache (pickle stores each once), quicker lookups
-                key = intern(key_node.value) if key_node.style else _plain_key(key_node.value)
+                text = key_node.value
+                key = keys.get(text) if not key_node.style else None
                 if key is None:
-                    key = "None"
+                    # keys shared between all mappings: smaller cache (pickle stores each once)
+                    key = intern(text) if key_node.style else _plain_key(text)
+                    if key is None:
+                        key = "None"
+                    elif not key_node.style:
+                        keys[text] = key
             else:
                 key = value(key_node)
                 if self.exhausted:
@@ -275,7 +282,11 @@ class _Walker:
                     "duplicate-key", f'"{key}" appears twice in this mapping; the second value would silently '
                     f"replace the first, so merge or remove one", self.path, key_node.start_mark.line + 1,
                     key_node.start_mark.column + 1, "", str(key)))
-            out[key] = value(value_node)
+            if value_node.__class__ is _SCALAR and value_node.tag == _STR and self.budget > 0:
+                self.budget -= 1
+                out[key] = value_node.value if value_node.style else _plain(value_node.value)
+            else:
+                out[key] = value(value_node)
         return out
 
     def exhaust(self, node: yaml.Node) -> None:
