@@ -159,3 +159,11 @@ def test_warm_export_is_fast(briefing):
 
 def test_file_name(briefing_ja):
     assert export.file_name(briefing_ja, "png") == "korea-timeline-2026-11-28-kr.png"
+
+
+def test_big_counts_read_with_thousands_separators(valid_df, vocab):
+    from timeline.query import Filters
+
+    b = export.Briefing(valid_df, vocab, Filters(), "en", date=TODAY, log_size=12345)
+    assert "12,345 events" in b.footer()
+    assert export.describe_filters(Filters(), vocab, "en", count=10000).endswith("10,000 events")

@@ -111,7 +111,7 @@ class Briefing:
         if shown < len(pubs):
             line += f" {t['more']} {len(pubs) - shown}" if self.lang == "ja" else f" and {len(pubs) - shown} more"
         sep = "：" if self.lang == "ja" else ": "
-        version = f"{self.log_size if self.log_size is not None else len(self.df)} {t['events']}"
+        version = f"{self.log_size if self.log_size is not None else len(self.df):,} {t['events']}"
         if self.log_updated:
             version += f", {t['updated']} {self.log_updated}"
         return (f"{t['sources']}{sep}{line or '—'}<br>{t['data']}{sep}{version} · "
@@ -157,7 +157,7 @@ def describe_filters(filters: Filters, vocab: Vocabulary, lang: str, count: int 
         parts.append(f"{t['chain']}{sep}{filters.chain}")
     text = " · ".join(parts) if parts else t["no_filters"]
     if count is not None:
-        text += f" · {count} {t['events']}"
+        text += f" · {count:,} {t['events']}"
     return text
 
 

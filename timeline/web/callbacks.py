@@ -94,8 +94,8 @@ def register(app, source: LogSource, today=None):
                                            today=today, highlight=since, as_dict=True)
         activity = figures.activity_figure(df, vocab, state.lang, today=today,
                                            x_range=timeline["layout"]["xaxis"]["range"], as_dict=True)
-        counter = (f"Showing {len(df)} of {len(events)} events" if state.lang == "en"
-                   else f"全{len(events)}件中{len(df)}件を表示")
+        counter = (f"Showing {len(df):,} of {len(events):,} events" if state.lang == "en"
+                   else f"全{len(events):,}件中{len(df):,}件を表示")
         if len(df) > tables.GRID_LIMIT:
             counter += (f" (the table lists the newest {tables.GRID_LIMIT:,}; exports include all)"
                         if state.lang == "en" else f"（表は新しい{tables.GRID_LIMIT:,}件まで。書き出しは全件）")
