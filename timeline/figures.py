@@ -215,9 +215,9 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
             xs[0::3] = start[pick]
             xs[1::3] = stop[pick] + day
             ys[0::3] = ys[1::3] = y[pick]
-            # SVG even for big logs: one <path> per trace, cheap at any size (there is no range
-            # slider to draw it twice), while every WebGL trace has its own buffers and draw calls
-            traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "opacity": opacity,
+            # WebGL for big logs: SVG splits a line at every gap into its own styled <path>,
+            # thousands of them (measured: a third of the draw at 10,000 events)
+            traces.append({"type": kind, "x": xs, "y": ys, "mode": "lines", "opacity": opacity,
                            "line": {"color": vocab.color(ckind, cid), "width": width}, "hoverinfo": "skip",
                            "showlegend": False, "legendgroup": cid, "name": vocab.label(ckind, cid, lang)})
 
