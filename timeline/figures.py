@@ -230,23 +230,20 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     ids_all = df["id"].to_numpy(object)[ev]
     symbol_codes, symbol_values = pd.factorize(symbol)
     for cid, code in color_order:
+        color, name = vocab.color(ckind, cid), vocab.label(ckind, cid, lang)
         # the legend shows a plain filled circle per colour, whatever the first marker's status is
         traces.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers", "legendgroup": cid,
-                       "name": vocab.label(ckind, cid, lang), "hoverinfo": "skip",
-                       "marker": {"color": vocab.color(ckind, cid), "size": 11, "symbol": "circle"}})
-    marker_common = {"mode": "markers", "showlegend": False, "hovertemplate": "%{hovertext}<extra></extra>"}
-    for cid, code in color_order:
+                       "name": name, "hoverinfo": "skip", "marker": {"color": color, "size": 11, "symbol": "circle"}})
         # one trace per colour and symbol: WebGL draws a symbol per point slowly, and colours per
         # point cost more than the extra traces (measured); a legend click hides a colour
         in_colour = color_codes == code
-        color = vocab.color(ckind, cid)
         for sym_code, sym in enumerate(symbol_values):
             pick = np.flatnonzero(in_colour & (symbol_codes == sym_code))
             if not len(pick):
                 continue
-            traces.append({"type": kind, "x": x[pick], "y": y[pick], "name": vocab.label(ckind, cid, lang),
-                           "legendgroup": cid, **marker_common, "customdata": ids_all[pick].tolist(),
-                           "hovertext": hover[pick].tolist(),
+            traces.append({"type": kind, "x": x[pick], "y": y[pick], "mode": "markers", "name": name,
+                           "legendgroup": cid, "showlegend": False, "customdata": ids_all[pick].tolist(),
+                           "hovertext": hover[pick].tolist(), "hovertemplate": "%{hovertext}<extra></extra>",
                            "marker": {"color": color, "size": size[pick], "symbol": sym,
                                       "line": {"color": color, "width": 2}, "opacity": 0.9}})
     if top_axis:  # an invisible trace on a second x axis that mirrors the first, ticks on top

@@ -262,15 +262,17 @@ class _Walker:
             # plain-text keys and values, by far the most nodes, are handled inline
             if key_node.__class__ is _SCALAR and key_node.tag == _STR and self.budget > 1:
                 self.budget -= 1
+                # keys shared between all mappings (smaller cache: pickle stores each once)
                 text = key_node.value
-                key = keys.get(text) if not key_node.style else None
+                if key_node.style:  # quoted: text as written
+                    key = intern(text)
+                else:
+                    key = keys.get(text, _TEXT)
+                    if key is _TEXT:
+                        key = _plain(text)
+                        key = keys[text] = intern(key) if key.__class__ is str else key
                 if key is None:
-                    # keys shared between all mappings: smaller cache (pickle stores each once)
-                    key = intern(text) if key_node.style else _plain_key(text)
-                    if key is None:
-                        key = "None"
-                    elif not key_node.style:
-                        keys[text] = key
+                    key = "None"
             else:
                 key = value(key_node)
                 if self.exhausted:
@@ -349,11 +351,6 @@ def _plain(text: str) -> Any:
         if _FLOAT.fullmatch(text):
             return float(text)
     return text
-
-
-def _plain_key(text: str) -> Any:
-    value = _plain(text)
-    return intern(value) if value.__class__ is str else value
 
 
 def _mapping_get(node: yaml.Node, key: str) -> yaml.Node | None:

@@ -202,11 +202,7 @@ class Vocabulary:
 
     def name_variants(self, text: str) -> tuple[str, ...]:
         """Every spelling of a name shared through the vocabulary (金正恩 -> 김정은, Kim Jong Un)."""
-        needle = fold(text)
-        for group in self.names:
-            if any(fold(n) == needle for n in group):
-                return group
-        return ()
+        return self._name_index.get(fold(text), ())
 
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]+")

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-
 from urllib.parse import urlsplit
 
 import dash
-import flask
 import dash_bootstrap_components as dbc  # noqa: F401  (registers the components' local bundles)
+import flask
 
 from ..load import LogSource, load_vocab
 from . import callbacks
