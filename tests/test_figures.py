@@ -52,10 +52,14 @@ def test_planned_and_cancelled_events_look_different(valid_df, vocab):
     df = valid_df.copy()
     df.loc[df["id"] == "2025-06-03-election", "status"] = "scheduled"
     df.loc[df["id"] == "2025-06-04-lee-inauguration", "status"] = "cancelled"
-    fig = figures.timeline_figure(df, vocab, "en", "type", today=TODAY)
-    symbols = {i: t.marker.symbol for t in markers(fig) for i in t.customdata}
+    before = figures.timeline_figure(df, vocab, "en", "type", today=dt.date(2025, 5, 1))
+    symbols = {i: t.marker.symbol for t in markers(before) for i in t.customdata}
     assert symbols["2025-06-03-election"] == "circle-open"
     assert symbols["2025-06-04-lee-inauguration"] == "x"
+    # once its date has passed, a plan still marked scheduled is crossed: it needs a follow-up
+    after = figures.timeline_figure(df, vocab, "en", "type", today=TODAY)
+    symbols = {i: t.marker.symbol for t in markers(after) for i in t.customdata}
+    assert symbols["2025-06-03-election"] == "circle-cross-open"
 
 
 def test_size_grows_with_importance(valid_df, vocab):

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .load import InvalidLog, load_events, load_vocab, log_updated, read_log
 from .export import FORMATS, TEMPLATES
-from .query import GROUPS, Filters, filter_events
+from .query import FILTERS, GROUPS, Filters, filter_events
+from .text import UI_LANGS, t
 from .validate import errors, problems_json
 
 DEFAULT_EVENTS = Path(__file__).resolve().parent.parent / "events.yaml"
@@ -44,39 +45,36 @@ def _csv_list(values: list[str] | None) -> tuple[str, ...]:
 
 
 def add_filter_args(p: argparse.ArgumentParser) -> None:
+    """One option per filter of the registry (the same names as the app's URL parameters)."""
     g = p.add_argument_group("filters")
-    g.add_argument("--from", dest="date_from", metavar="DATE", help="start of the window: YYYY, YYYY-MM or YYYY-MM-DD")
-    g.add_argument("--to", dest="date_to", metavar="DATE", help="end of the window (partial dates cover their period)")
-    g.add_argument("--country", action="append", metavar="CODES", help="ISO codes, repeatable or comma-separated: KR,KP")
-    g.add_argument("--theme", action="append", metavar="IDS", help="theme ids, e.g. japan-rok,dprk-military")
-    g.add_argument("--type", action="append", metavar="IDS", help="event types, e.g. summit,missile-launch")
-    g.add_argument("--min-importance", type=int, default=1, metavar="N", help="1 (all), 2 or 3 (major only)")
-    g.add_argument("--status", action="append", metavar="IDS", help="occurred, scheduled, expected, postponed, cancelled")
-    g.add_argument("--query", default="", metavar="TEXT", help="free text in en/ja/ko or an alias (이재명, 金正恩)")
-    g.add_argument("--chain", metavar="ID", help="only the chain of related events around this event id")
+    for spec in FILTERS:
+        g.add_argument(spec.flag, dest=spec.name, **spec.cli_kwargs())
 
 
-def filters_from_args(args, vocab) -> Filters:
-    f = Filters(date_from=args.date_from, date_to=args.date_to, countries=_csv_list(args.country),
-                themes=_csv_list(args.theme), types=_csv_list(args.type), min_importance=args.min_importance,
-                statuses=_csv_list(args.status), query=args.query or "", chain=getattr(args, "chain", None))
-    bad = f.problems(vocab)
+def filters_from_args(args, vocab, known_ids: set[str] | None = None) -> Filters:
+    """Filters from the parsed options, read by the same parsers as URL parameters."""
+    values, bad = {}, []
+    for spec in FILTERS:
+        given = getattr(args, spec.name, None)
+        if isinstance(given, list):
+            given = ",".join(_csv_list(given))
+        if given in (None, "", spec.default):
+            continue
+        value, note = spec.parse(str(given), vocab, known_ids)
+        if note:
+            bad.append(f"{spec.flag} {given!r}: {note.text('en')} {spec.accepted(vocab)}")
+        elif value not in (None, "", ()):
+            values[spec.name] = value
     if bad:
         raise UsageError("; ".join(bad))
-    return f
+    return Filters(**values)
 
 
 def _events(args):
     vocab = load_vocab()
     df = load_events(args.events, vocab)
-    filters = filters_from_args(args, vocab)
-    _check_chain(filters, df)
+    filters = filters_from_args(args, vocab, set(df["id"]))
     return vocab, df, filter_events(df, filters, vocab)
-
-
-def _check_chain(filters: Filters, df) -> None:
-    if filters.chain and filters.chain not in set(df["id"]):
-        raise UsageError(f"--chain {filters.chain!r}: no event has that id (see `python -m timeline list`)")
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -118,7 +116,7 @@ def cmd_list(args) -> int:
     else:
         rows = tables.chronology(df, vocab, args.lang, with_summary=False)
         _print_table(rows[["date", "title", "countries", "type", "importance"]], args.lang)
-        print(f"\n{len(df)} event(s)" if args.lang == "en" else f"\n{len(df)} 件")
+        print("\n" + t("events_count", args.lang, n=len(df)))
     return 0
 
 
@@ -142,8 +140,7 @@ def cmd_export(args) -> int:
     report = read_log(args.events, vocab)
     if not report.ok:
         raise InvalidLog(report.problems)
-    filters = filters_from_args(args, vocab)
-    _check_chain(filters, report.events)
+    filters = filters_from_args(args, vocab, set(report.events["id"]))
     try:
         date = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
@@ -190,14 +187,11 @@ def cmd_outlook(args) -> int:
     today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
     ahead = outlook_events(df, today, args.months, filters_from_args(args, vocab))
     rows = tables.chronology(ahead, vocab, args.lang, with_summary=False)
-    head = (f"Planned and expected events, next {args.months} months from {today}:" if args.lang == "en"
-            else f"{today}から{args.months}か月先までの予定・見込み：")
-    print(head)
+    print(t("cli.outlook_head", args.lang, months=args.months, today=today))
     _print_table(rows[["date", "title", "countries", "status"]], args.lang)
     stale = stale_planned(df, today)
     if len(stale):
-        print(f"\n{len(stale)} planned event(s) whose date has passed (update their status):" if args.lang == "en"
-              else f"\n日付が過ぎた予定 {len(stale)} 件（状況を更新してください）：")
+        print("\n" + t("cli.stale_head", args.lang, n=len(stale)))
         for r in tables.chronology(stale, vocab, args.lang).itertuples(index=False):
             print(f"  {r.date}  {r.title}  [{r.id}]")
     return 0
@@ -254,14 +248,15 @@ def cmd_loadtest(args) -> int:
 
 
 def _print_table(rows, lang: str) -> None:
-    from .tables import LABELS
     import unicodedata
+
+    from .tables import header
 
     def width(s: str) -> int:
         return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
     cols = list(rows.columns)
-    head = [LABELS[lang].get(c, c) for c in cols]
+    head = [header(c, lang) for c in cols]
     data = [[str(v) for v in r] for r in rows.itertuples(index=False)]
     limits = {"title": 60, "countries": 30}
     for r in data:
@@ -304,13 +299,13 @@ def build_parser() -> argparse.ArgumentParser:
     _events_arg(p)
     add_filter_args(p)
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument("--lang", choices=("en", "ja"), default="en")
+    p.add_argument("--lang", choices=UI_LANGS, default="en")
     p.set_defaults(func=cmd_list)
 
     p = command("stats", "count the filtered events by month, country, theme and type")
     _events_arg(p)
     add_filter_args(p)
-    p.add_argument("--lang", choices=("en", "ja"), default="en")
+    p.add_argument("--lang", choices=UI_LANGS, default="en")
     p.set_defaults(func=cmd_stats)
 
     p = command("export", "export the filtered events as a briefing chart, table or slide pack")
@@ -320,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE", help="where to write (the folder must exist)")
     p.add_argument("--template", choices=tuple(TEMPLATES), default="slide", help="chart size: slide (16:9), a4, square")
     p.add_argument("--title", help="chart title (default: generated from the filters)")
-    p.add_argument("--lang", choices=("en", "ja"), default="en")
+    p.add_argument("--lang", choices=UI_LANGS, default="en")
     p.add_argument("--group", choices=GROUPS, default="country", help="timeline lanes")
     p.add_argument("--date", help="generation date printed on the export, YYYY-MM-DD (default: today)")
     p.set_defaults(func=cmd_export)
@@ -330,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("new", nargs="?", metavar="NEW", help="the newer log file")
     p.add_argument("--since", metavar="REV", help="compare the log with its version at a git revision")
     _events_arg(p)
-    p.add_argument("--lang", choices=("en", "ja"), default="en")
+    p.add_argument("--lang", choices=UI_LANGS, default="en")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_diff)
 
@@ -339,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_filter_args(p)
     p.add_argument("--months", type=int, default=12, help="how far ahead (default 12)")
     p.add_argument("--today", metavar="DATE", help="pretend today is DATE (YYYY-MM-DD)")
-    p.add_argument("--lang", choices=("en", "ja"), default="en")
+    p.add_argument("--lang", choices=UI_LANGS, default="en")
     p.set_defaults(func=cmd_outlook)
 
     p = command("synth", "write a valid synthetic log of N realistic events (deterministic for a seed)")

@@ -24,19 +24,14 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from . import figures
-from .model import PartialDate, Vocabulary
-from .query import Filters
-from .tables import LABELS, all_sources, chronology, publishers, source_line
+from .model import Vocabulary
+from .query import Filters, describe_filters
+from .tables import all_sources, chronology, header, publishers, source_line
+from .text import join, t
 
 FORMATS = ("png", "svg", "pdf", "html", "csv", "xlsx", "md", "pptx")
-NEEDS_BROWSER = ("png", "svg", "pdf", "pptx")
-MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
-        "csv": "text/csv", "md": "text/markdown",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
 
 
 @dataclass(frozen=True)
@@ -51,20 +46,6 @@ TEMPLATES = {
     "slide": Template("slide", 1280, 720, 1.5),      # 1920x1080 PNG, 16:9
     "a4": Template("a4", 1123, 794, 2.0),            # 297x210 mm at 96 px/in
     "square": Template("square", 900, 900, 1.2),     # 1080x1080 PNG
-}
-
-T = {
-    "en": {"title": "Korean Peninsula: events", "all": "All events", "window": "Period", "from": "from",
-           "to": "to", "countries": "Countries", "themes": "Themes", "types": "Types", "importance": "Importance ≥",
-           "statuses": "Status", "query": "Search", "sources": "Sources", "data": "Data",
-           "events": "events", "updated": "log updated", "generated": "Generated", "chronology": "Chronology",
-           "filters": "Filters", "no_filters": "no filters (all events)", "cited": "Sources cited", "more": "more",
-           "page": "page", "chain": "Chain of related events around"},
-    "ja": {"title": "朝鮮半島情勢：出来事", "all": "すべての出来事", "window": "期間", "from": "", "to": "〜",
-           "countries": "国・地域", "themes": "テーマ", "types": "種別", "importance": "重要度", "statuses": "状況",
-           "query": "検索語", "sources": "出典", "data": "データ", "events": "件", "updated": "最終更新",
-           "generated": "作成日", "chronology": "年表", "filters": "条件", "no_filters": "条件なし（全件）",
-           "cited": "引用した出典", "more": "ほか", "page": "ページ", "chain": "関連する出来事の連鎖"},
 }
 
 
@@ -85,13 +66,11 @@ class Briefing:
     log_size: int | None = None          # events in the whole log
     log_updated: str | None = None       # last update of the log
     group: str = "country"
+    through: str | None = None           # the log's coverage: events through this date
+    past_due: int = 0                    # planned events of the log past their date, outcome not confirmed
 
     def __post_init__(self):
         self.date = self.date or dt.date.today()
-
-    @property
-    def t(self) -> dict:
-        return T[self.lang]
 
     def heading(self) -> str:
         return self.title or default_title(self.filters, self.vocab, self.lang)
@@ -100,7 +79,8 @@ class Briefing:
         return describe_filters(self.filters, self.vocab, self.lang, len(self.df))
 
     def footer(self, max_chars: int = 150) -> str:
-        t = self.t
+        """Two lines: the publishers cited (shortened when long), then the data version and date."""
+        lang = self.lang
         pubs = publishers(self.df)
         line, shown = "", 0
         for p in pubs:
@@ -109,104 +89,75 @@ class Briefing:
                 break
             line, shown = candidate, shown + 1
         if shown < len(pubs):
-            line += f" {t['more']} {len(pubs) - shown}" if self.lang == "ja" else f" and {len(pubs) - shown} more"
-        sep = "：" if self.lang == "ja" else ": "
-        version = f"{self.log_size if self.log_size is not None else len(self.df):,} {t['events']}"
+            line += t("export.more", lang, n=len(pubs) - shown)
+        sep = t("sep", lang)
+        version = t("events_n", lang, n=self.log_size if self.log_size is not None else len(self.df))
+        if self.through:
+            version += f", {t('export.through', lang, date=self.through)}"
         if self.log_updated:
-            version += f", {t['updated']} {self.log_updated}"
-        return (f"{t['sources']}{sep}{line or '—'}<br>{t['data']}{sep}{version} · "
-                f"{t['generated']}{sep}{self.date.isoformat()}")
+            version += f", {t('export.updated', lang, date=self.log_updated)}"
+        if self.past_due:
+            version += f", {t('export.past_due', lang, n=self.past_due)}"
+        return (f"{t('export.sources', lang)}{sep}{line or '—'}<br>{t('export.data', lang)}{sep}{version} · "
+                f"{t('export.generated', lang)}{sep}{self.date.isoformat()}")
 
 
 def default_title(filters: Filters, vocab: Vocabulary, lang: str) -> str:
-    t = T[lang]
     parts = []
     if filters.countries:
-        parts.append(("・" if lang == "ja" else ", ").join(vocab.label("country", c, lang) for c in filters.countries))
+        parts.append(join((vocab.label("country", c, lang) for c in filters.countries), lang))
     if filters.themes:  # theme labels contain "・" themselves, so they are joined with "、"
-        parts.append(("、" if lang == "ja" else ", ").join(vocab.label("theme", c, lang) for c in filters.themes))
+        parts.append(join((vocab.label("theme", c, lang) for c in filters.themes), lang, "theme"))
     if not parts:
-        return t["title"]
-    return ("朝鮮半島情勢：" + "／".join(parts)) if lang == "ja" else "Korean Peninsula: " + " / ".join(parts)
-
-
-def describe_filters(filters: Filters, vocab: Vocabulary, lang: str, count: int | None = None) -> str:
-    """One line listing the active filters and the date window."""
-    t = T[lang]
-    sep = "：" if lang == "ja" else ": "
-    join = "・" if lang == "ja" else ", "
-    parts = []
-    lo = PartialDate.parse(filters.date_from).label(lang) if filters.date_from else ""
-    hi = PartialDate.parse(filters.date_to).label(lang) if filters.date_to else ""
-    if lo and hi:
-        parts.append(f"{t['window']}{sep}{lo} – {hi}")
-    elif lo:
-        parts.append(f"{t['window']}{sep}{lo}以降" if lang == "ja" else f"{t['window']}{sep}from {lo}")
-    elif hi:
-        parts.append(f"{t['window']}{sep}{hi}まで" if lang == "ja" else f"{t['window']}{sep}until {hi}")
-    for name, kind in (("countries", "country"), ("themes", "theme"), ("types", "type"), ("statuses", "status")):
-        values = getattr(filters, name)
-        if values:
-            glue = "、" if lang == "ja" and kind == "theme" else join
-            parts.append(f"{t[name]}{sep}{glue.join(vocab.label(kind, v, lang) for v in values)}")
-    if filters.min_importance > 1:
-        parts.append(f"{t['importance']}{'' if lang == 'en' else '≥'}{filters.min_importance}")
-    if filters.query:
-        parts.append(f"{t['query']}{sep}“{filters.query}”")
-    if filters.chain:
-        parts.append(f"{t['chain']}{sep}{filters.chain}")
-    text = " · ".join(parts) if parts else t["no_filters"]
-    if count is not None:
-        text += f" · {count:,} {t['events']}"
-    return text
+        return t("export.title", lang)
+    return t("export.title_of", lang, parts=t("export.title_join", lang).join(parts))
 
 
 # -- charts -------------------------------------------------------------------------------------------
 
+TIMELINE_ROWS = (0.27, 1.0)     # share of the plot height: timeline above the activity chart
+ACTIVITY_ROWS = (0.0, 0.22)
+
+
 def briefing_figure(b: Briefing, template: str = "slide") -> go.Figure:
-    """Timeline over the monthly activity chart, with title, subtitle and footer, sized for `template`."""
+    """Timeline over the monthly activity chart, with title, subtitle and footer, sized for `template`:
+    composed from the same parts as the app's timeline (figures.place_events, bar/marker traces,
+    lane axis and bands, date axes), on two rows that share the date axis."""
     tpl = _template(template)
-    tl = figures.timeline_figure(b.df, b.vocab, b.lang, b.group, today=b.date, rangeslider=False, top_axis=False)
-    act = figures.activity_figure(b.df, b.vocab, b.lang, today=b.date)
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.05, row_heights=[0.78, 0.22])
-    for trace in tl.data:
-        fig.add_trace(trace, row=1, col=1)
-    for trace in act.data:
-        fig.add_trace(trace, row=2, col=1)
-    ya = tl.layout.yaxis
-    fig.update_yaxes(tickmode="array", tickvals=ya.tickvals, ticktext=ya.ticktext, range=ya.range, showgrid=False,
-                     zeroline=False, row=1, col=1)
-    fig.update_yaxes(rangemode="tozero", row=2, col=1, title={"text": figures.TEXT[b.lang]["events"],
-                                                                "font": {"size": 11}})
-    for shape in tl.layout.shapes:
-        if shape.type == "rect":
-            fig.add_hrect(y0=shape.y0, y1=shape.y1, fillcolor=shape.fillcolor, line_width=0, layer="below",
-                          row=1, col=1)
-    line, label = figures.today_marks(b.date, figures.TEXT[b.lang]["today"])
-    fig.add_shape(line)
-    fig.add_annotation(label)
-    fig.update_xaxes(range=tl.layout.xaxis.range, type="date", showgrid=True, gridcolor="#eee",
-                     **figures.date_ticks(b.lang))
+    lang = b.lang
+    p = figures.place_events(b.df, b.vocab, b.group, b.date, b.filters.countries)
+    traces = figures.bar_traces(p, b.vocab, lang) + figures.marker_traces(p, b.vocab, lang, hover=False)
+    for trace in figures.activity_traces(b.df, b.vocab, lang):
+        traces.append({**trace, "xaxis": "x2", "yaxis": "y2"})
+    for i, trace in enumerate(traces):  # fixed trace ids: equal charts give equal SVG bytes
+        trace["uid"] = f"trace{i:03d}"
     small = tpl.width < 1000
-    fig.update_layout(
-        template="plotly_white", width=tpl.width, height=tpl.height, barmode="stack",
-        font={"family": figures.FONT, "size": 12 if small else 13},
-        title={"text": f"<b>{figures.esc(b.heading())}</b>", "x": 0.012, "xanchor": "left", "xref": "container",
-               "y": 0.985, "yanchor": "top", "yref": "container", "font": {"size": 20 if small else 24},
-               "subtitle": {"text": figures.esc(b.subtitle()), "font": {"size": 13 if small else 14,
-                                                                          "color": "#555"}}},
-        margin={"l": 20, "r": 20, "t": 150 if not small else 160, "b": 95},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
-        showlegend=True, hovermode=False,
-    )
-    for i, trace in enumerate(fig.data):  # fixed trace ids: equal charts give equal SVG bytes
-        trace.uid = f"trace{i:03d}"
-    fig.add_annotation(text=figures.esc(figures.TEXT[b.lang]["key"]), xref="paper", yref="paper", x=0, y=-0.045,
-                       showarrow=False, xanchor="left", yanchor="top", font={"size": 10, "color": "#555"})
-    fig.add_annotation(text=_esc_keep_br(b.footer(110 if small else 170)), xref="paper", yref="paper", x=0,
-                       y=-0.085, showarrow=False, xanchor="left", yanchor="top", align="left",
-                       font={"size": 10, "color": "#555"})
-    return fig
+    line, label = figures.today_marks(b.date, t("today", lang))
+    layout = {
+        "template": figures.TEMPLATE, "width": tpl.width, "height": tpl.height, "barmode": "stack",
+        "font": {"family": figures.FONT, "size": 12 if small else 13},
+        "title": {"text": f"<b>{figures.esc(b.heading())}</b>", "x": 0.012, "xanchor": "left", "xref": "container",
+                  "y": 0.985, "yanchor": "top", "yref": "container", "font": {"size": 20 if small else 24},
+                  "subtitle": {"text": figures.esc(b.subtitle()), "font": {"size": 13 if small else 14,
+                                                                             "color": "#555"}}},
+        "margin": {"l": 20, "r": 20, "t": 150 if not small else 160, "b": 95},
+        "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
+        "showlegend": True, "hovermode": False,
+        "xaxis": figures.date_axis(lang, anchor="y", domain=[0, 1], showgrid=True, gridcolor="#eee",
+                                   showticklabels=False, range=figures.initial_range(p, b.date)),
+        "yaxis": {**figures.lane_axis(p, b.vocab, lang), "domain": list(TIMELINE_ROWS)},
+        "xaxis2": figures.date_axis(lang, anchor="y2", matches="x", showgrid=True, gridcolor="#eee"),
+        "yaxis2": {"domain": list(ACTIVITY_ROWS), "rangemode": "tozero", "automargin": True,
+                   **figures.count_axis(), "title": {"text": t("fig.events_per_month", lang), "font": {"size": 11}}},
+        "shapes": figures.lane_bands(p.lane_count) + [line],
+        "annotations": [label] + figures.notes(p, lang) + [
+            {"text": figures.esc(t("fig.key", lang)), "xref": "paper", "yref": "paper", "x": 0, "y": -0.045,
+             "showarrow": False, "xanchor": "left", "yanchor": "top", "font": {"size": 10, "color": "#555"}},
+            {"text": _esc_keep_br(b.footer(110 if small else 170)), "xref": "paper", "yref": "paper", "x": 0,
+             "y": -0.085, "showarrow": False, "xanchor": "left", "yanchor": "top", "align": "left",
+             "font": {"size": 10, "color": "#555"}}],
+    }
+    return go.Figure(data=traces, layout=layout, _validate=False)
 
 
 def _esc_keep_br(text: str) -> str:
@@ -365,10 +316,10 @@ def _cell(value):
 
 def markdown_text(b: Briefing) -> str:
     """The 年表: a Markdown chronology table, ready to paste into a report."""
-    lab = LABELS[b.lang]
     rows = chronology(b.df, b.vocab, b.lang, with_summary=False)
+    heads = " | ".join(header(c, b.lang) for c in ("date", "title", "countries", "sources"))
     lines = [f"## {_md(b.heading())}", "", f"{_md(b.subtitle())}", "",
-             f"| {lab['date']} | {lab['title']} | {lab['countries']} | {lab['sources']} |",
+             f"| {heads} |",
              "|---|---|---|---|"]
     for r, sources in zip(rows.itertuples(index=False), b.df["sources"]):
         links = ", ".join(f"[{_md(s.get('publisher', ''))}]({s['url']})" if s.get("url")
@@ -399,7 +350,7 @@ def pptx_bytes(b: Briefing) -> bytes:
     blank = prs.slide_layouts[6]
     W, H = prs.slide_width, prs.slide_height
     margin = Emu(457200)
-    t = b.t
+    lang = b.lang
 
     def text_box(slide, text, top, size, bold=False, height=Emu(600000), color=None):
         box = slide.shapes.add_textbox(margin, top, W - 2 * margin, height)
@@ -414,7 +365,7 @@ def pptx_bytes(b: Briefing) -> bytes:
 
     s = prs.slides.add_slide(blank)
     text_box(s, b.heading(), Emu(2000000), 36, bold=True, height=Emu(1200000))
-    text_box(s, f"{t['filters']}: {b.subtitle()}" if b.lang == "en" else f"{t['filters']}：{b.subtitle()}",
+    text_box(s, f"{t('export.filters', lang)}{t('sep', lang)}{b.subtitle()}",
              Emu(3300000), 16, height=Emu(900000))
     text_box(s, b.footer(200).replace("<br>", "\n"), Emu(4400000), 12, height=Emu(900000))
 
@@ -423,14 +374,13 @@ def pptx_bytes(b: Briefing) -> bytes:
 
     rows = chronology(b.df, b.vocab, b.lang, with_summary=False)
     pages = max(1, -(-len(rows) // ROWS_PER_SLIDE))
-    lab = LABELS[b.lang]
     for page in range(pages):
         chunk = rows.iloc[page * ROWS_PER_SLIDE:(page + 1) * ROWS_PER_SLIDE]
         s = prs.slides.add_slide(blank)
-        text_box(s, f"{t['chronology']} ({page + 1}/{pages})", Emu(250000), 24, bold=True)
+        text_box(s, f"{t('export.chronology', lang)} ({page + 1}/{pages})", Emu(250000), 24, bold=True)
         table = s.shapes.add_table(len(chunk) + 1, 4, margin, Emu(1000000), W - 2 * margin,
                                    Emu(400000 * (len(chunk) + 1))).table
-        for j, (head, width) in enumerate(zip((lab["date"], lab["title"], lab["countries"], lab["type"]),
+        for j, (head, width) in enumerate(zip([header(c, lang) for c in ("date", "title", "countries", "type")],
                                               (2000000, 6100000, 1800000, 1377600))):
             table.columns[j].width = Emu(width)
             table.cell(0, j).text = head
@@ -444,7 +394,7 @@ def pptx_bytes(b: Briefing) -> bytes:
     spages = max(1, -(-len(sources) // SOURCES_PER_SLIDE))
     for page in range(spages):
         s = prs.slides.add_slide(blank)
-        text_box(s, f"{t['cited']} ({page + 1}/{spages})", Emu(250000), 24, bold=True)
+        text_box(s, f"{t('export.cited', lang)} ({page + 1}/{spages})", Emu(250000), 24, bold=True)
         chunk = sources[page * SOURCES_PER_SLIDE:(page + 1) * SOURCES_PER_SLIDE]
         text_box(s, "\n".join(chunk) or "—", Emu(1000000), 11, height=Emu(5400000))
     prs.core_properties.title = b.heading()

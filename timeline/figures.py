@@ -15,14 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .model import Vocabulary
-from .tables import date_label, labels
+from .model import PLANNED_STATUSES, Vocabulary
+from .tables import date_label, field_column, labels
+from .text import t
 
 FONT = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Meiryo, Helvetica Neue, Arial, sans-serif"
 SIZES = {1: 7, 2: 10, 3: 14}
@@ -30,32 +32,29 @@ _SIZE_OF = np.array([0, SIZES[1], SIZES[2], SIZES[3]])  # importance -> marker s
 WEBGL_THRESHOLD = 3000      # above this many markers the timeline uses WebGL traces
 SLIDER_MAX = 500            # above this many markers the app's timeline has no range slider
 FIGURE_COLUMNS = ("id", "date", "end", "precision", "start", "stop", "approximate", "title_en", "title_ja",
-                  "countries", "themes", "type", "importance", "status")
+                  "title_ko", "countries", "themes", "type", "importance", "status")
 MAX_DRAWN = 20000           # the browser gets at most this many events; the most important are kept
 TRIM_THRESHOLD = 3000       # above this many events hover text is trimmed to date and title
 MAX_LANES = 10              # country lanes beyond this fold into "Other"
+FOLD_AT_MOST = 2            # in a country-filtered view, other countries with this few events fold too
 OTHER = "~other"
 LANE_PX = 50                # height of one swim lane in the app
 MAX_BARS = 1000            # activity chart: above this many (month, theme) bars, stacked step areas
 MAX_SLOTS = 4               # rows inside one lane before markers are allowed to overlap
 
-TEXT = {
-    "en": {"today": "Today", "events": "Events per month", "by": "by primary theme", "none": "No events match",
-           "key": "● exact day   ◆ month/year (bar = whole period)   ▬ span   ○ planned   ⊙ postponed   ✕ cancelled",
-           "importance": "importance", "planned": "planned", "chain": "Chain of related events"},
-    "ja": {"today": "今日", "events": "月別の件数", "by": "主テーマ別", "none": "該当する出来事はありません",
-           "key": "● 日付確定   ◆ 月・年のみ（帯＝該当期間）   ▬ 期間   ○ 予定   ⊙ 延期   ✕ 中止",
-           "importance": "重要度", "planned": "予定", "chain": "関連する出来事の連鎖"},
-}
+
+_TICK_FORMATS = {"ja": ("%-m月%-d日", "%Y年%-m月", "%Y年"), "ko": ("%-m월 %-d일", "%Y년 %-m월", "%Y년")}
 
 
 def date_ticks(lang: str) -> dict:
-    """Axis tick formats: Plotly's defaults are English ("Sep 2025"); Japanese reads 2025年9月."""
-    if lang != "ja":
+    """Axis tick formats: Plotly's defaults are English ("Sep 2025"); Japanese reads 2025年9月,
+    Korean 2025년 9월."""
+    if lang not in _TICK_FORMATS:
         return {}
-    return {"tickformatstops": [{"dtickrange": [None, "M1"], "value": "%-m月%-d日"},
-                                {"dtickrange": ["M1", "M12"], "value": "%Y年%-m月"},
-                                {"dtickrange": ["M12", None], "value": "%Y年"}]}
+    day, month, year = _TICK_FORMATS[lang]
+    return {"tickformatstops": [{"dtickrange": [None, "M1"], "value": day},
+                                {"dtickrange": ["M1", "M12"], "value": month},
+                                {"dtickrange": ["M12", None], "value": year}]}
 
 
 def lane_key(group: str) -> str:
@@ -67,12 +66,17 @@ def color_kind(group: str) -> str:
     return "country" if group == "theme" else "theme"
 
 
-def symbols(precision: np.ndarray, status: np.ndarray) -> np.ndarray:
-    """Marker symbol per event: shape from date precision, fill from status."""
+def symbols(precision: np.ndarray, status: np.ndarray, past_due: np.ndarray | None = None) -> np.ndarray:
+    """Marker symbol per event: shape from date precision, fill from status; a planned event whose
+    date has passed, or whose outcome is not confirmed, is crossed (⊕): it needs a follow-up."""
     base = np.where(precision == "day", "circle", "diamond").astype(object)
-    planned = np.isin(status, ("scheduled", "expected"))
+    planned = np.isin(status, PLANNED_STATUSES)
     out = np.where(planned, base + "-open", base)
     out = np.where(status == "postponed", base + "-open-dot", out)
+    unsure = status == "unconfirmed"
+    if past_due is not None:
+        unsure = unsure | past_due
+    out = np.where(unsure, base + "-cross-open", out)
     return np.where(status == "cancelled", "x", out).astype(object)
 
 
@@ -82,10 +86,14 @@ def esc(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def lanes(df: pd.DataFrame, vocab: Vocabulary, group: str) -> tuple[dict[str, np.ndarray], list[str]]:
+def lanes(df: pd.DataFrame, vocab: Vocabulary, group: str, focus: tuple[str, ...] = ()
+          ) -> tuple[dict[str, np.ndarray], list[str]]:
     """One entry per (event, lane), sorted by lane, date and id: `ev` (the event's row in `df`),
     `lane` (index into the lane ids) and `y` (its position); and the lane ids in display order
-    (vocabulary order). Numpy throughout: this runs on every filter change."""
+    (vocabulary order). Numpy throughout: this runs on every filter change.
+
+    Country lanes: beyond MAX_LANES the smallest fold into "Other"; with `focus` (the countries a
+    view selected), countries outside it with one or two events fold too."""
     key = lane_key(group)
     values = df[key].to_numpy(object)
     if key == "type":
@@ -98,10 +106,17 @@ def lanes(df: pd.DataFrame, vocab: Vocabulary, group: str) -> tuple[dict[str, np
         return {"ev": ev[:0], "lane": np.zeros(0, dtype=np.int64), "y": np.zeros(0)}, []
     present, inverse, counts = np.unique(flat, return_inverse=True, return_counts=True)
     present = present.tolist()
-    if group == "country" and len(present) > MAX_LANES:
+    if group == "country":
         # many countries with one or two events make unreadable lanes: fold them into "Other"
-        keep = set(sorted(present, key=lambda c: (-counts[present.index(c)], c))[:MAX_LANES - 1])
-        present = [c if c in keep else OTHER for c in present]
+        count_of = dict(zip(present, counts.tolist()))
+        keep = set(present)
+        if focus:
+            keep = {c for c in present if c in focus or count_of[c] > FOLD_AT_MOST}
+        if len(keep) > MAX_LANES:
+            ranked = sorted(keep, key=lambda c: (c not in focus, -count_of[c], c))
+            keep = set(ranked[:MAX_LANES - 1])
+        if len(keep) < len(present):
+            present = [c if c in keep else OTHER for c in present]
     distinct = set(present)
     order = [t for t in vocab.kind(group) if t in distinct]
     order += sorted(distinct - set(order) - {OTHER}) + ([OTHER] if OTHER in distinct else [])
@@ -155,142 +170,226 @@ def _offsets(start_a: np.ndarray, stop_a: np.ndarray, lane_a: np.ndarray) -> np.
     return (slot_a - (used - 1) / 2) * (0.72 / MAX_SLOTS)
 
 
-def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group: str = "country",
-                    selected: str | None = None, today: dt.date | None = None,
-                    highlight: set[str] | frozenset[str] = frozenset(), x_range: tuple | None = None,
-                    webgl: bool | None = None, rangeslider: bool = True, title: str | None = None,
-                    top_axis: bool | None = None, as_dict: bool = False) -> go.Figure | dict:
-    """Swim-lane timeline of `df` (already filtered).
+@dataclass
+class Placed:
+    """Events placed on their lanes: one entry per (event, lane), the arrays every part draws from.
 
-    `as_dict` returns the plain {"data", "layout"} mapping instead of a Figure: what the app sends,
-    without building (and later converting back) a Figure on every filter change.
-
-    `top_axis` repeats the date ticks above the lanes (default: with the range slider, i.e. in the
-    app, where a tall chart would otherwise hide its dates below the fold).
+    `df` holds the drawn events (at most MAX_DRAWN, the most important kept) and `total` how many
+    there were; `ev` indexes `df`, `y` is the lane position, `x` the marker's date (epoch ms: the
+    day, or the middle of a month/year), `start`/`stop` the first and last day (epoch ms).
     """
-    top_axis = rangeslider if top_axis is None else top_axis
-    t = TEXT[lang]
+
+    df: pd.DataFrame
+    total: int
+    group: str
+    order: list[str]
+    ev: np.ndarray
+    y: np.ndarray
+    x: np.ndarray
+    start: np.ndarray
+    stop: np.ndarray
+    is_span: np.ndarray
+    is_day: np.ndarray
+    ids: np.ndarray
+    size: np.ndarray
+    symbol: np.ndarray
+    color_kind: str
+    color_codes: np.ndarray
+    color_order: list[tuple[str, int]]
+
+    @property
+    def lane_count(self) -> int:
+        return max(len(self.order), 1)
+
+
+def place_events(df: pd.DataFrame, vocab: Vocabulary, group: str = "country", today: dt.date | None = None,
+                 focus: tuple[str, ...] = ()) -> Placed:
+    """Lay `df` (already filtered) out in swim lanes. `focus`: the countries the view selected (their
+    lanes are kept; other countries with one or two events fold into "Other")."""
     today = today or dt.date.today()
     df = df[[c for c in FIGURE_COLUMNS if c in df.columns]]  # every take below copies only these
     total = len(df)
     if total > MAX_DRAWN:  # keep the figure sent to the browser bounded
         df = df.sort_values(["importance", "start"], ascending=[False, True], kind="stable").head(MAX_DRAWN)
-    rows, order = lanes(df, vocab, group)
+    rows, order = lanes(df, vocab, group, focus)
     ev, y = rows["ev"], rows["y"]
     ckind = color_kind(group)
-    ckey = "countries" if ckind == "country" else "themes"
-    first = np.array([v[0] if len(v) else "" for v in df[ckey].to_numpy(object)], dtype=object)
+    first = np.array([v[0] if len(v) else "" for v in df[lane_key(ckind)].to_numpy(object)], dtype=object)
     color_codes, color_ids = pd.factorize(first[ev])
     color_order = [(cid, int(np.flatnonzero(color_ids == cid)[0]))
                    for cid in _ordered(pd.Series(color_ids, dtype=object), vocab, ckind)]
-    if webgl is None:
-        webgl = len(ev) > WEBGL_THRESHOLD
-    kind = "scattergl" if webgl else "scatter"
-    # The range slider draws every trace a second time: worth it for a few hundred events, not for
-    # thousands (and Plotly's slider cannot show WebGL traces at all). Zooming by dragging stays.
-    rangeslider = rangeslider and not webgl and len(ev) <= SLIDER_MAX
-    trim = len(df) > TRIM_THRESHOLD
-    traces: list[dict] = []  # plain dicts: plotly's per-property validation costs more than the rest together
-
     # dates as epoch milliseconds: Plotly's date axes take them as they are, and numeric arrays go
     # to the browser as compact typed arrays instead of 10,000s of date strings to parse
     start = df["start"].to_numpy("datetime64[ms]").astype(np.int64).astype(float)[ev]
     stop = df["stop"].to_numpy("datetime64[ms]").astype(np.int64).astype(float)[ev]
     is_span = (df["end"] != "").to_numpy(bool)[ev]
     is_day = (df["precision"] == "day").to_numpy(bool)[ev]
+    status = df["status"].to_numpy(object)[ev]
+    past_due = np.isin(status, PLANNED_STATUSES) & (df["stop"] < pd.Timestamp(today)).to_numpy(bool)[ev]
+    return Placed(
+        df=df, total=total, group=group, order=order, ev=ev, y=y,
+        x=np.where(is_day | is_span, start, start + (stop - start) // 2), start=start, stop=stop,
+        is_span=is_span, is_day=is_day, ids=df["id"].to_numpy(object)[ev],
+        size=_SIZE_OF[np.clip(df["importance"].to_numpy(np.int64)[ev], 1, 3)],
+        symbol=symbols(df["precision"].to_numpy(object)[ev], status, past_due),
+        color_kind=ckind, color_codes=color_codes, color_order=color_order)
 
-    # Bars: spans (thick) and the whole period of month/year dates (thin). One trace per colour.
-    is_bar = is_span | ~is_day
+
+def bar_traces(p: Placed, vocab: Vocabulary, lang: str, kind: str = "scatter") -> list[dict]:
+    """Bars: spans (thick) and the whole period of month/year dates (thin). One trace per colour."""
+    traces = []
+    is_bar = p.is_span | ~p.is_day
     day = 86_400_000.0
-    for cid, code in color_order:
-        part = is_bar & (color_codes == code)
+    for cid, code in p.color_order:
+        part = is_bar & (p.color_codes == code)
         for span, width, opacity in ((True, 7, 0.55), (False, 3, 0.45)):
-            pick = np.flatnonzero(part & (is_span == span))
+            pick = np.flatnonzero(part & (p.is_span == span))
             if not len(pick):
                 continue
-            # one line trace per colour, segments separated by gaps (NaN); numeric arrays, not
-            # objects, so that building and serialising the figure stays cheap
+            # one line trace per colour, segments separated by gaps (NaN): numeric arrays stay cheap
             xs = np.full(len(pick) * 3, np.nan)
             ys = np.full(len(pick) * 3, np.nan)
-            xs[0::3] = start[pick]
-            xs[1::3] = stop[pick] + day
-            ys[0::3] = ys[1::3] = y[pick]
+            xs[0::3] = p.start[pick]
+            xs[1::3] = p.stop[pick] + day
+            ys[0::3] = ys[1::3] = p.y[pick]
             # WebGL for big logs: SVG splits a line at every gap into its own styled <path>,
             # thousands of them (measured: a third of the draw at 10,000 events)
             traces.append({"type": kind, "x": xs, "y": ys, "mode": "lines", "opacity": opacity,
-                           "line": {"color": vocab.color(ckind, cid), "width": width}, "hoverinfo": "skip",
-                           "showlegend": False, "legendgroup": cid, "name": vocab.label(ckind, cid, lang)})
+                           "line": {"color": vocab.color(p.color_kind, cid), "width": width}, "hoverinfo": "skip",
+                           "showlegend": False, "legendgroup": cid, "name": vocab.label(p.color_kind, cid, lang)})
+    return traces
 
-    # Markers: at the day, or the middle of a month/year period.
-    x = np.where(is_day | is_span, start, start + (stop - start) // 2)
-    hover = np.array(hover_texts(df, vocab, lang, trim), dtype=object)[ev]
-    symbol = symbols(df["precision"].to_numpy(object)[ev], df["status"].to_numpy(object)[ev])
-    importance = df["importance"].to_numpy(np.int64)[ev]
-    size = _SIZE_OF[np.clip(importance, 1, 3)]
-    ids_all = df["id"].to_numpy(object)[ev]
-    symbol_codes, symbol_values = pd.factorize(symbol)
-    for cid, code in color_order:
-        color, name = vocab.color(ckind, cid), vocab.label(ckind, cid, lang)
+
+def marker_traces(p: Placed, vocab: Vocabulary, lang: str, kind: str = "scatter", hover: bool = True) -> list[dict]:
+    """Markers, one trace per colour and symbol, each colour with a plain legend entry."""
+    traces = []
+    texts = np.array(hover_texts(p.df, vocab, lang, len(p.df) > TRIM_THRESHOLD), dtype=object)[p.ev] if hover \
+        else None
+    symbol_codes, symbol_values = pd.factorize(p.symbol)
+    for cid, code in p.color_order:
+        color, name = vocab.color(p.color_kind, cid), vocab.label(p.color_kind, cid, lang)
         # the legend shows a plain filled circle per colour, whatever the first marker's status is
         traces.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers", "legendgroup": cid,
                        "name": name, "hoverinfo": "skip", "marker": {"color": color, "size": 11, "symbol": "circle"}})
         # one trace per colour and symbol: WebGL draws a symbol per point slowly, and colours per
         # point cost more than the extra traces (measured); a legend click hides a colour
-        in_colour = color_codes == code
+        in_colour = p.color_codes == code
         for sym_code, sym in enumerate(symbol_values):
             pick = np.flatnonzero(in_colour & (symbol_codes == sym_code))
             if not len(pick):
                 continue
-            traces.append({"type": kind, "x": x[pick], "y": y[pick], "mode": "markers", "name": name,
-                           "legendgroup": cid, "showlegend": False, "customdata": ids_all[pick].tolist(),
-                           "hovertext": hover[pick].tolist(), "hovertemplate": "%{hovertext}<extra></extra>",
-                           "marker": {"color": color, "size": size[pick], "symbol": sym,
-                                      "line": {"color": color, "width": 2}, "opacity": 0.9}})
-    if top_axis:  # an invisible trace on a second x axis that mirrors the first, ticks on top
+            trace = {"type": kind, "x": p.x[pick], "y": p.y[pick], "mode": "markers", "name": name,
+                     "legendgroup": cid, "showlegend": False, "customdata": p.ids[pick].tolist(),
+                     "marker": {"color": color, "size": p.size[pick], "symbol": sym,
+                                "line": {"color": color, "width": 2}, "opacity": 0.9}}
+            if texts is not None:
+                trace.update(hovertext=texts[pick].tolist(), hovertemplate="%{hovertext}<extra></extra>")
+            else:
+                trace["hoverinfo"] = "skip"
+            traces.append(trace)
+    return traces
+
+
+RINGS = {"new": ("#f5b041", 12), "selected": ("#111", 10)}
+
+
+def ring_traces(p: Placed, name: str, event_ids, kind: str = "scatter") -> list[dict]:
+    """An overlay ring around some events: "new" (added since a date) or "selected"."""
+    if not event_ids:
+        return []
+    pick = np.flatnonzero(np.isin(p.ids, list(event_ids)))
+    if not len(pick):
+        return []
+    color, grow = RINGS[name]
+    return [{"type": kind, "x": p.x[pick], "y": p.y[pick], "mode": "markers", "hoverinfo": "skip",
+             "showlegend": False, "name": name,
+             "marker": {"size": p.size[pick] + grow, "symbol": "circle-open", "color": color,
+                        "line": {"width": 3, "color": color}}}]
+
+
+def lane_axis(p: Placed, vocab: Vocabulary, lang: str) -> dict:
+    """The y axis: one labelled row per lane, first lane on top."""
+    return {"tickmode": "array", "tickvals": list(range(len(p.order))),
+            "ticktext": [_lane_label(vocab, p.group, lane, lang) for lane in p.order],
+            "range": [p.lane_count - 0.5, -0.5], "showgrid": False, "zeroline": False, "fixedrange": True,
+            "automargin": True}
+
+
+def lane_bands(count: int, yref: str = "y") -> list[dict]:
+    """Zebra bands behind every other lane: rows stay readable across a wide chart."""
+    xref = "paper" if yref == "y" else f"x{yref[1:]} domain"
+    return [{"type": "rect", "xref": xref, "x0": 0, "x1": 1, "yref": yref, "y0": i - 0.5, "y1": i + 0.5,
+             "fillcolor": "#f4f6f8", "line": {"width": 0}, "layer": "below"} for i in range(0, count, 2)]
+
+
+def date_axis(lang: str, **extra) -> dict:
+    """A date axis with the language's tick labels. Every date axis of a figure is built here, and a
+    second axis showing the same dates is a plain matching axis (never `overlaying`: plotly.js then
+    labels the matched ticks a month early)."""
+    return {"type": "date", "automargin": True, **date_ticks(lang), **extra}
+
+
+def top_date_axis(lang: str, match: str = "x", anchor: str = "y") -> dict:
+    """The date ticks repeated above the lanes: the same ticks as the bottom axis, by construction."""
+    return date_axis(lang, matches=match, anchor=anchor, side="top", showgrid=False,
+                     tickfont={"size": 11, "color": "#666"})
+
+
+def initial_range(p: Placed, today: dt.date) -> list | None:
+    """Open on where the events are: a few early outliers (a 2019 speech) stay reachable by zooming out."""
+    if not len(p.ev):
+        return None
+    df = p.df
+    lo = df["start"].min() if len(df) < 50 else df["start"].quantile(0.02)
+    hi = df["stop"].max()
+    pad = max((hi - lo) * 0.03, pd.Timedelta(days=10))
+    return [lo - pad, max(hi, pd.Timestamp(today)) + pad]
+
+
+def notes(p: Placed, lang: str) -> list[dict]:
+    """What the chart must say about itself: bounded to the most important, or empty."""
+    out = []
+    if p.total > len(p.df):
+        out.append({"text": t("fig.most_important", lang, shown=len(p.df), total=p.total), "showarrow": False,
+                    "x": 0, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "bottom",
+                    "font": {"size": 12, "color": "#a04000"}})
+    if p.df.empty:
+        out.append({"text": t("none_match", lang), "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper",
+                    "yref": "paper", "font": {"size": 16, "color": "#666"}})
+    return out
+
+
+def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group: str = "country",
+                    selected: str | None = None, today: dt.date | None = None,
+                    highlight: set[str] | frozenset[str] = frozenset(), x_range: tuple | None = None,
+                    webgl: bool | None = None, rangeslider: bool = True, title: str | None = None,
+                    top_axis: bool | None = None, focus: tuple[str, ...] = (),
+                    as_dict: bool = False) -> go.Figure | dict:
+    """Swim-lane timeline of `df` (already filtered), composed of the parts above.
+
+    `as_dict` returns the plain {"data", "layout"} mapping instead of a Figure: what the app sends,
+    without building (and later converting back) a Figure on every filter change.
+    `top_axis` repeats the date ticks above the lanes (default: with the range slider, i.e. in the
+    app, where a tall chart would otherwise hide its dates below the fold).
+    """
+    show_top = rangeslider if top_axis is None else top_axis
+    today = today or dt.date.today()
+    p = place_events(df, vocab, group, today, focus)
+    webgl = len(p.ev) > WEBGL_THRESHOLD if webgl is None else webgl
+    kind = "scattergl" if webgl else "scatter"
+    # The range slider draws every trace a second time: worth it for a few hundred events, not for
+    # thousands (and Plotly's slider cannot show WebGL traces at all). Zooming by dragging stays.
+    rangeslider = rangeslider and not webgl and len(p.ev) <= SLIDER_MAX
+    traces = bar_traces(p, vocab, lang, kind) + marker_traces(p, vocab, lang, kind)
+    if show_top:  # an invisible trace on the top axis, so that plotly draws it
         traces.append({"type": "scatter", "x": [None], "y": [None], "xaxis": "x2", "showlegend": False,
                        "hoverinfo": "skip", "name": "top-axis"})
-    marked = np.flatnonzero(np.isin(ids_all, list(highlight))) if highlight else []
-    if len(marked):
-        traces.append({"type": kind, "x": x[marked], "y": y[marked], "mode": "markers",
-                       "hoverinfo": "skip", "showlegend": False, "name": "new",
-                       "marker": {"size": size[marked] + 12, "symbol": "circle-open",
-                                  "color": "#f5b041", "line": {"width": 3, "color": "#f5b041"}}})
-    sel = np.flatnonzero(ids_all == selected) if selected else []
-    if len(sel):
-        traces.append({"type": kind, "x": x[sel], "y": y[sel], "mode": "markers",
-                       "hoverinfo": "skip", "showlegend": False, "name": "selected",
-                       "marker": {"size": size[sel] + 10, "symbol": "circle-open",
-                                  "color": "#111", "line": {"width": 3, "color": "#111"}}})
-
-    n = max(len(order), 1)
-    lane_labels = [_lane_label(vocab, group, lane, lang) for lane in order]
-    # zebra bands make lanes readable
-    shapes = [{"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": i - 0.5, "y1": i + 0.5,
-               "fillcolor": "#f4f6f8", "line": {"width": 0}, "layer": "below"} for i in range(0, n, 2)]
-    line, label = today_marks(today, t["today"], at_top=not top_axis)
-    shapes.append(line)
-    annotations = [label]
-    if x_range is not None:
-        xrange = list(x_range)
-    elif len(ev):
-        # open on where the events are: a few early outliers (a 2019 speech) stay reachable by zooming out
-        lo = df["start"].min() if len(df) < 50 else df["start"].quantile(0.02)
-        hi = df["stop"].max()
-        pad = max((hi - lo) * 0.03, pd.Timedelta(days=10))
-        xrange = [lo - pad, max(hi, pd.Timestamp(today)) + pad]
-    else:
-        xrange = None
-    if total > len(df):
-        note = (f"Showing the {len(df):,} most important of {total:,} events; narrow the filters to see all"
-                if lang == "en" else f"{total:,}件中、重要度の高い{len(df):,}件を表示（条件を絞るとすべて表示）")
-        annotations.append({"text": note, "showarrow": False, "x": 0, "y": 1.0, "xref": "paper", "yref": "paper",
-                            "xanchor": "left", "yanchor": "bottom", "font": {"size": 12, "color": "#a04000"}})
-    if df.empty:
-        annotations.append({"text": t["none"], "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper",
-                            "yref": "paper", "font": {"size": 16, "color": "#666"}})
+    traces += ring_traces(p, "new", highlight, kind) + ring_traces(p, "selected", {selected} if selected else (), kind)
+    n = p.lane_count
+    line, label = today_marks(today, t("today", lang), at_top=not show_top)
     layout = {
         # the template object itself: an unvalidated figure would send only its name to the browser
-        "template": _TEMPLATE, "font": {"family": FONT, "size": 13},
+        "template": TEMPLATE, "font": {"family": FONT, "size": 13},
         "height": max(320, 150 + LANE_PX * n + (60 if rangeslider else 0)),
         "margin": {"l": 10, "r": 10, "t": 40 if title else 12, "b": 10},
         "hovermode": "closest", "hoverlabel": {"font": {"family": FONT}, "align": "left"},
@@ -298,23 +397,22 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
         "legend": {"orientation": "h", "yanchor": "top", "x": 0,
                    "y": -0.02 if not rangeslider else -(55 / (LANE_PX * n) + 0.06),
                    "font": {"size": 11}, "itemsizing": "constant"},
-        "yaxis": {"tickmode": "array", "tickvals": list(range(len(order))), "ticktext": lane_labels,
-                  "range": [n - 0.5, -0.5], "showgrid": False, "zeroline": False, "fixedrange": True,
-                  "automargin": True},
-        "xaxis": {"type": "date", "showgrid": True, "gridcolor": "#eee", "automargin": True,
-                  "rangeslider": {"visible": rangeslider, "thickness": 0.06}, "range": xrange, **date_ticks(lang)},
-        "dragmode": "zoom", "uirevision": group, "shapes": shapes, "annotations": annotations,
+        "yaxis": lane_axis(p, vocab, lang),
+        "xaxis": date_axis(lang, showgrid=True, gridcolor="#eee",
+                           rangeslider={"visible": rangeslider, "thickness": 0.06},
+                           range=list(x_range) if x_range is not None else initial_range(p, today)),
+        "dragmode": "zoom", "uirevision": group, "shapes": lane_bands(n) + [line],
+        "annotations": [label] + notes(p, lang),
     }
     if title:
         layout["title"] = {"text": esc(title), "x": 0.01}
-    if top_axis:
-        layout["xaxis2"] = {"matches": "x", "overlaying": "x", "side": "top", "type": "date", "showgrid": False,
-                            "automargin": True, "tickfont": {"size": 11, "color": "#666"}, **date_ticks(lang)}
+    if show_top:
+        layout["xaxis2"] = top_date_axis(lang)
     return _figure(traces, layout, as_dict)
 
 
-_TEMPLATE = pio.templates["plotly_white"]
-_TEMPLATE_DICT = _TEMPLATE.to_plotly_json()
+TEMPLATE = pio.templates["plotly_white"]
+_TEMPLATE_DICT = TEMPLATE.to_plotly_json()
 
 
 def _figure(traces: list[dict], layout: dict, as_dict: bool) -> go.Figure | dict:
@@ -337,7 +435,7 @@ def today_marks(today: dt.date, label: str, at_top: bool = True) -> tuple[dict, 
 
 
 def _lane_label(vocab: Vocabulary, group: str, lane: str, lang: str) -> str:
-    text = {"en": "Other", "ja": "その他"}[lang] if lane == OTHER else vocab.label(group, lane, lang)
+    text = t("other_lane", lang) if lane == OTHER else vocab.label(group, lane, lang)
     return esc(text if len(text) <= 26 else text[:25] + "…")
 
 
@@ -348,17 +446,17 @@ def _ordered(values: pd.Series, vocab: Vocabulary, kind: str) -> list[str]:
 
 
 def hover_texts(df: pd.DataFrame, vocab: Vocabulary, lang: str, trim: bool) -> list[str]:
-    """Hover text per row of `df` (escaped: Plotly renders a subset of HTML)."""
-    other = "ja" if lang == "en" else "en"
-    if trim:  # title and date only, built in one pass: this runs for thousands of events per change
-        titles = df[f"title_{lang}"].to_numpy(object)
-        fallback = df[f"title_{other}"].to_numpy(object)
-        dates = zip(df["date"].to_numpy(object), df["end"].to_numpy(object), df["approximate"].to_numpy(bool))
-        return [f"<b>{esc((title or alt)[:80])}</b><br>{_span_html(d, e, a, lang)}"
-                for title, alt, (d, e, a) in zip(titles, fallback, dates)]
-    keys = ("id", "date", "end", "approximate", f"title_{lang}", f"title_{other}", "countries", "type", "status")
-    values = zip(*(df[c].to_numpy(object) for c in keys))
-    return [_hover(dict(zip(keys, v)), vocab, lang, trim) for v in values]
+    """Hover text per row of `df` (escaped: Plotly renders a subset of HTML). `trim`: title and date
+    only, built in one pass (big logs: this runs for thousands of events per change)."""
+    titles = field_column(df, "title", lang)
+    dates = zip(df["date"].to_numpy(object), df["end"].to_numpy(object), df["approximate"].to_numpy(bool))
+    if trim:
+        return [f"<b>{esc(title[:80])}</b><br>{_span_html(d, e, a, lang)}" for title, (d, e, a) in zip(titles, dates)]
+    rest = zip(df["countries"].to_numpy(object), df["type"].to_numpy(object), df["status"].to_numpy(object))
+    return [f"<b>{esc(title)}</b><br>{_span_html(d, e, a, lang)}"
+            f"{' · ' + esc(vocab.label('status', status, lang)) if status != 'occurred' else ''}<br>"
+            f"{esc(labels(countries, vocab, 'country', lang))}<br><i>{esc(vocab.label('type', kind, lang))}</i>"
+            for title, (d, e, a), (countries, kind, status) in zip(titles, dates, rest)]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -366,52 +464,47 @@ def _span_html(date: str, end: str, approximate: bool, lang: str) -> str:
     return esc(date_label({"date": date, "end": end, "approximate": approximate}, lang))
 
 
-def _hover(r: dict, vocab: Vocabulary, lang: str, trim: bool) -> str:
-    other = "ja" if lang == "en" else "en"
-    title = r[f"title_{lang}"] or r[f"title_{other}"]
-    if trim:
-        return f"<b>{esc(title[:80])}</b><br>{esc(date_label(r, lang))}"
-    status = vocab.label("status", r["status"], lang)
-    return (f"<b>{esc(title)}</b><br>{esc(date_label(r, lang))}"
-            f"{' · ' + esc(status) if r['status'] != 'occurred' else ''}<br>"
-            f"{esc(labels(r['countries'], vocab, 'country', lang))}<br>"
-            f"<i>{esc(vocab.label('type', r['type'], lang))}</i>")
-
-
-def activity_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", today: dt.date | None = None,
-                    x_range: tuple | None = None, as_dict: bool = False) -> go.Figure | dict:
-    """Events per month, stacked by each event's primary (first) theme."""
-    t = TEXT[lang]
+def activity_traces(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en") -> list[dict]:
+    """Events per month stacked by primary theme: bars, or step areas over years of months."""
     counts = activity_counts(df)
     months = counts.index.to_numpy("datetime64[ns]") if len(counts) else []
     themes = _ordered(pd.Series(counts.columns, dtype=object), vocab, "theme")
     hover = {theme: "%{x|%Y-%m}: %{y} — " + esc(vocab.label("theme", theme, lang)) + "<extra></extra>"
              for theme in themes}
     if len(counts) * len(themes) <= MAX_BARS:
-        traces = [{"type": "bar", "x": months, "y": counts[theme].to_numpy(), "name": vocab.label("theme", theme, lang),
-                   "marker": {"color": vocab.color("theme", theme)}, "showlegend": False,
-                   "hovertemplate": hover[theme]} for theme in themes]
-    else:
-        # years of months: the same stacks as step areas, one SVG path per theme instead of a
-        # rectangle per month and theme (thousands of them took most of a second to draw)
-        edges = np.append(months, months[-1] + np.timedelta64(31, "D")).astype("datetime64[M]")
-        x = edges.astype("datetime64[ms]").astype(np.int64).astype(float)
-        traces = [{"type": "scatter", "x": x, "y": np.append(counts[theme].to_numpy(), counts[theme].iloc[-1]),
-                   "name": vocab.label("theme", theme, lang), "mode": "lines", "stackgroup": "themes",
-                   "line": {"shape": "hv", "width": 0, "color": vocab.color("theme", theme)},
-                   "fillcolor": vocab.color("theme", theme), "showlegend": False, "hovertemplate": hover[theme]}
-                  for theme in themes]
+        return [{"type": "bar", "x": months, "y": counts[theme].to_numpy(), "name": vocab.label("theme", theme, lang),
+                 "marker": {"color": vocab.color("theme", theme)}, "showlegend": False,
+                 "hovertemplate": hover[theme]} for theme in themes]
+    # years of months: the same stacks as step areas, one SVG path per theme instead of a
+    # rectangle per month and theme (thousands of them took most of a second to draw)
+    edges = np.append(months, months[-1] + np.timedelta64(31, "D")).astype("datetime64[M]")
+    x = edges.astype("datetime64[ms]").astype(np.int64).astype(float)
+    return [{"type": "scatter", "x": x, "y": np.append(counts[theme].to_numpy(), counts[theme].iloc[-1]),
+             "name": vocab.label("theme", theme, lang), "mode": "lines", "stackgroup": "themes",
+             "line": {"shape": "hv", "width": 0, "color": vocab.color("theme", theme)},
+             "fillcolor": vocab.color("theme", theme), "showlegend": False, "hovertemplate": hover[theme]}
+            for theme in themes]
+
+
+def count_axis() -> dict:
+    """Whole numbers only on a count axis (never 0.5 events)."""
+    return {"tickformat": ",d", "rangemode": "tozero"}
+
+
+def activity_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", today: dt.date | None = None,
+                    x_range: tuple | None = None, as_dict: bool = False) -> go.Figure | dict:
+    """Events per month, stacked by each event's primary (first) theme."""
     layout = {
-        "template": _TEMPLATE, "barmode": "stack", "height": 190, "bargap": 0.15,
+        "template": TEMPLATE, "barmode": "stack", "height": 190, "bargap": 0.15,
         "font": {"family": FONT, "size": 12}, "margin": {"l": 10, "r": 10, "t": 28, "b": 10},
-        "title": {"text": f"{t['events']} <span style='font-size:11px;color:#777'>({t['by']})</span>",
+        "title": {"text": f"{t('fig.events_per_month', lang)} "
+                          f"<span style='font-size:11px;color:#777'>({t('fig.by_theme', lang)})</span>",
                   "x": 0.01, "font": {"size": 13}},
-        "yaxis": {"rangemode": "tozero", "fixedrange": True, "automargin": True},
-        "xaxis": {"type": "date", "automargin": True, "range": list(x_range) if x_range is not None else None,
-                  **date_ticks(lang)},
+        "yaxis": {"fixedrange": True, "automargin": True, **count_axis()},
+        "xaxis": date_axis(lang, range=list(x_range) if x_range is not None else None),
         "uirevision": "activity",
     }
-    return _figure(traces, layout, as_dict)
+    return _figure(activity_traces(df, vocab, lang), layout, as_dict)
 
 
 def activity_counts(df: pd.DataFrame) -> pd.DataFrame:
@@ -431,7 +524,6 @@ def chain_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", selected
                  today: dt.date | None = None) -> go.Figure:
     """A small connected timeline of an event chain: one row per event in date order, links drawn."""
     df = df.sort_values(["start", "id"])
-    other = "ja" if lang == "en" else "en"
     y = {eid: i for i, eid in enumerate(df["id"])}
     x = dict(zip(df["id"], df["start"]))
     xs, ys = [], []
@@ -441,13 +533,13 @@ def chain_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", selected
                 xs += [x[eid], x[link["id"]], None]
                 ys += [y[eid], y[link["id"]], None]
     fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#aaa", "width": 1.5}, hoverinfo="skip"))
-    titles = [(a or b) for a, b in zip(df[f"title_{lang}"], df[f"title_{other}"])]
-    colors = [vocab.color("theme", t[0]) for t in df["themes"]]
+    titles = field_column(df, "title", lang)
+    colors = [vocab.color("theme", themes[0]) for themes in df["themes"]]
     fig.add_trace(go.Scatter(
         x=df["start"], y=[y[e] for e in df["id"]], mode="markers+text", customdata=df["id"].to_numpy(),
-        text=[esc(t if len(t) <= 34 else t[:33] + "…") for t in titles], textposition="middle right",
-        textfont={"size": 11}, hovertext=[f"<b>{esc(t)}</b><br>{esc(date_label(r, lang))}"
-                                          for t, r in zip(titles, df.to_dict("records"))],
+        text=[esc(title if len(title) <= 34 else title[:33] + "…") for title in titles], textposition="middle right",
+        textfont={"size": 11}, hovertext=[f"<b>{esc(title)}</b><br>{esc(date_label(r, lang))}"
+                                          for title, r in zip(titles, df.to_dict("records"))],
         hovertemplate="%{hovertext}<extra></extra>",
         marker={"size": [18 if e == selected else 11 for e in df["id"]], "color": colors,
                 "line": {"width": [3 if e == selected else 0 for e in df["id"]], "color": "#111"}}))
@@ -455,6 +547,6 @@ def chain_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", selected
     fig.update_layout(template="plotly_white", showlegend=False, height=60 + 30 * len(df),
                       margin={"l": 4, "r": 4, "t": 4, "b": 4}, font={"family": FONT, "size": 11},
                       yaxis={"visible": False, "range": [len(df) - 0.5, -0.5], "fixedrange": True},
-                      xaxis={"type": "date", "range": [df["start"].min() - span * 0.05 - pd.Timedelta(days=5),
-                                                       df["stop"].max() + span * 0.9 + pd.Timedelta(days=30)]})
+                      xaxis=date_axis(lang, range=[df["start"].min() - span * 0.05 - pd.Timedelta(days=5),
+                                                   df["stop"].max() + span * 0.9 + pd.Timedelta(days=30)]))
     return fig

@@ -14,21 +14,12 @@ import pandas as pd
 import yaml
 
 from .load import parse_log, read_log
-from .tables import date_label
+from .tables import date_label, field_column
+from .text import field_text, t
 
 COMPARED = ("date", "end", "approximate", "title_en", "title_ja", "title_ko", "summary_en", "summary_ja",
             "summary_ko", "aliases", "countries", "themes", "type", "importance", "status", "sources", "related",
             "notes", "tags")
-# field label per language; title_en/title_ja both read "title"
-FIELD_LABELS = {
-    "en": {"date": "date", "end": "end", "approximate": "approximate", "title": "title", "summary": "summary",
-           "aliases": "aliases", "countries": "countries", "themes": "themes", "type": "type",
-           "importance": "importance", "status": "status", "sources": "sources", "related": "related",
-           "notes": "notes", "tags": "tags"},
-    "ja": {"date": "日付", "end": "終了日", "approximate": "概略", "title": "見出し", "summary": "概要",
-           "aliases": "別名", "countries": "国・地域", "themes": "テーマ", "type": "種別", "importance": "重要度",
-           "status": "状況", "sources": "出典", "related": "関連", "notes": "注記", "tags": "タグ"},
-}
 
 
 @dataclass
@@ -60,21 +51,18 @@ def diff_logs(old: pd.DataFrame, new: pd.DataFrame) -> LogDiff:
 
 
 def format_diff(d: LogDiff, lang: str = "en") -> str:
-    """A readable report in English or Japanese."""
-    t = {"en": ("Added", "Removed", "Changed", "No differences.", "events"),
-         "ja": ("追加", "削除", "変更", "差分はありません。", "件")}[lang]
+    """A readable report in the chosen language."""
     if d.is_empty():
-        return t[3]
+        return t("diff.none", lang)
     lines = []
-    for head, df in ((t[0], d.added), (t[1], d.removed)):
-        lines.append(f"{head} ({len(df)} {t[4]}):" if lang == "en" else f"{head}（{len(df)}{t[4]}）:")
+    for key, mark, df in (("diff.added", "+", d.added), ("diff.removed", "-", d.removed)):
+        lines.append(t("diff.head", lang, head=t(key, lang), n=len(df)))
         for r in df.to_dict("records"):
-            lines.append(f"  + {date_label(r, lang)}  {r[f'title_{lang}']}  [{r['id']}]" if head == t[0]
-                         else f"  - {date_label(r, lang)}  {r[f'title_{lang}']}  [{r['id']}]")
-    lines.append(f"{t[2]} ({len(d.changed)} {t[4]}):" if lang == "en" else f"{t[2]}（{len(d.changed)}{t[4]}）:")
-    titles = dict(zip(d.new["id"], d.new[f"title_{lang}"])) if d.new is not None else {}
+            lines.append(f"  {mark} {date_label(r, lang)}  {field_text(r, 'title', lang)}  [{r['id']}]")
+    lines.append(t("diff.head", lang, head=t("diff.changed", lang), n=len(d.changed)))
+    titles = dict(zip(d.new["id"], field_column(d.new, "title", lang))) if d.new is not None else {}
     for eid, fields in d.changed.items():
-        names = ", ".join(FIELD_LABELS[lang][f] for f in fields)
+        names = ", ".join(t(f"field.{f}", lang) for f in fields)
         lines.append(f"  ~ {titles.get(eid, eid)}  [{eid}]: {names}")
     return "\n".join(lines)
 

@@ -13,11 +13,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .text import t
+
 VOCAB_PATH = Path(__file__).with_name("vocab.yaml")
 
-LANGS = ("en", "ja")
+LANGS = ("en", "ja")            # languages every title and summary must have
 TEXT_LANGS = ("en", "ja", "ko")
-PRECISIONS = ("year", "month", "day")
 
 # Field name -> (required, short description used in error messages and docs).
 FIELDS: dict[str, tuple[bool, str]] = {
@@ -102,24 +103,18 @@ def _parse_cached(cls, text: str) -> PartialDate:
 
 def format_partial(day: dt.date, precision: str, lang: str = "en", approximate: bool = False) -> str:
     """Human label that never claims more precision than the log has: "Sep 2025", "2025年9月"."""
-    if lang == "ja":
-        text = {"year": f"{day.year}年", "month": f"{day.year}年{day.month}月"}.get(
-            precision, f"{day.year}年{day.month}月{day.day}日")
-        return text + ("頃" if approximate else "")
-    text = {"year": f"{day.year}", "month": f"{MONTHS_EN[day.month - 1]} {day.year}"}.get(
-        precision, f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}")
-    return ("c. " if approximate else "") + text
+    text = t(f"date.{precision}", lang, y=day.year, m=day.month, d=day.day, mon=MONTHS_EN[day.month - 1])
+    return t("date.approx", lang, text=text) if approximate else text
 
 
 def format_span(start: PartialDate, end: PartialDate | None, lang: str = "en", approximate: bool = False) -> str:
-    """Date label of an event, with its span when it has one: "8–9 Sep 2025"."""
+    """Date label of an event, with its span when it has one: "8–9 Sep 2025", "2025年9月8日～9日"."""
     if end is None or end.text == start.text:
         return start.label(lang, approximate)
     a, b = start.first, end.first
     if start.precision == end.precision == "day" and (a.year, a.month) == (b.year, b.month):
-        if lang == "ja":  # 2025年9月8日～9日
-            return f"{start.label(lang, approximate)}～{b.day}日"
-        return ("c. " if approximate else "") + f"{a.day}–{b.day} {MONTHS_EN[a.month - 1]} {a.year}"
+        text = t("date.days", lang, y=a.year, m=a.month, d=a.day, d2=b.day, mon=MONTHS_EN[a.month - 1])
+        return t("date.approx", lang, text=text) if approximate else text
     return f"{start.label(lang, approximate)} – {end.label(lang)}"
 
 

@@ -1,22 +1,28 @@
 """Filters over the event DataFrame, and the URL query string <-> view state.
 
-One filter implementation serves the command line, the app and the exports.
+One registry of filters (`FILTERS`) serves every surface: the URL state of the app, the command
+line's options, the problems reported for bad values, the description printed on exports and the
+app's controls all loop over it. Adding a filter is one entry here (plus its control in the app).
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 
 from .load import load_vocab
-from .model import LANGS, PartialDate, Vocabulary, fold
+from .model import PartialDate, Vocabulary, fold
+from .text import UI_LANGS, join, t
 
 GROUPS = ("country", "theme", "type")
-PRESETS = ("3m", "6m", "12m", "lee", "all")  # period buttons of the app (see preset_window)
+COUNTRY_MODES = ("any", "all")
 LEE_GOVERNMENT_START = "2025-06-04"
+MAX_QUERY = 200          # characters of free text kept from a URL or the command line
 
 
 @dataclass(frozen=True)
@@ -26,32 +32,201 @@ class Filters:
     date_from: str | None = None   # partial date as written: "2025", "2025-06", "2025-06-04"
     date_to: str | None = None
     countries: tuple[str, ...] = ()
+    country_mode: str = "any"      # "any": an event with any of the countries; "all": with every one
     themes: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     min_importance: int = 1
     statuses: tuple[str, ...] = ()
     query: str = ""
-    ids: tuple[str, ...] = ()      # restrict to these ids
+    ids: tuple[str, ...] = ()      # restrict to these ids (the library's own use; no URL parameter)
     chain: str | None = None       # restrict to the chain of related events around this id
 
-    def problems(self, vocab: Vocabulary) -> list[str]:
-        """What is wrong with these filters, each saying what is accepted."""
+    def problems(self, vocab: Vocabulary, known_ids: set[str] | None = None) -> list[str]:
+        """What is wrong with these filters, each saying what is accepted (for the command line)."""
         out = []
-        for name in ("date_from", "date_to"):
-            value = getattr(self, name)
-            if value:
-                try:
-                    PartialDate.parse(value)
-                except ValueError as exc:
-                    out.append(f"--{name[5:]} {value!r}: {exc}; use YYYY, YYYY-MM or YYYY-MM-DD")
-        for name, terms, flag in (("countries", vocab.countries, "country"), ("themes", vocab.themes, "theme"),
-                                  ("types", vocab.types, "type"), ("statuses", vocab.statuses, "status")):
-            bad = [v for v in getattr(self, name) if v not in terms]
-            if bad:
-                out.append(f"--{flag} {', '.join(bad)}: unknown; known: {', '.join(terms)}")
-        if self.min_importance not in (1, 2, 3):
-            out.append(f"--min-importance {self.min_importance}: use 1, 2 or 3")
+        for spec in FILTERS:
+            value = getattr(self, spec.name)
+            if value in (None, "", ()) or value == spec.default:
+                continue
+            _, note = spec.parse(spec.dump(value), vocab, known_ids)
+            if note:
+                out.append(f"{spec.flag} {spec.dump(value)!r}: {note.text('en')} {spec.accepted(vocab)}")
         return out
+
+
+@dataclass(frozen=True)
+class Note:
+    """Why part of a request was not used: a text key of the catalogue and its values."""
+
+    key: str
+    values: dict = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        return t(self.key, lang, **self.values)
+
+
+# -- the filter registry ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter: its field in `Filters`, URL parameter and CLI option (both a contract: never
+    renamed), how a raw value is parsed (with a note when it is not usable), written back, applied
+    to the frame and described in a briefing."""
+
+    name: str
+    key: str
+    flag: str
+    help: str
+    default: object = None
+    vocab_kind: str | None = None
+    metavar: str = "VALUE"
+
+    def parse(self, raw: str, vocab: Vocabulary, known_ids: set[str] | None = None) -> tuple[object, Note | None]:
+        raise NotImplementedError
+
+    def dump(self, value) -> str:
+        return str(value)
+
+    def mask(self, df: pd.DataFrame, value, filters: Filters, vocab: Vocabulary) -> pd.Series | None:
+        return None
+
+    def describe(self, value, vocab: Vocabulary, lang: str, filters: Filters) -> str | None:
+        return None
+
+    def cli_kwargs(self) -> dict:
+        return {"metavar": self.metavar, "help": self.help}
+
+    def accepted(self, vocab: Vocabulary) -> str:
+        """What the filter accepts, for an error message."""
+        if self.vocab_kind:
+            return f"Known: {', '.join(vocab.kind(self.vocab_kind))}."
+        return f"See: {self.help}."
+
+
+class DateFilter(Filter):
+    def parse(self, raw, vocab, known_ids=None):
+        try:
+            PartialDate.parse(raw)
+            return raw, None
+        except ValueError:
+            return None, Note("note.bad_date", {"key": self.key, "raw": raw})
+
+    def mask(self, df, value, filters, vocab):
+        if self.name == "date_from":
+            return df["stop"] >= pd.Timestamp(PartialDate.parse(value).first)
+        return df["start"] <= pd.Timestamp(PartialDate.parse(value).last)
+
+
+class TermsFilter(Filter):
+    """A list of vocabulary ids: "KP,RU"."""
+
+    def parse(self, raw, vocab, known_ids=None):
+        terms = vocab.kind(self.vocab_kind)
+        items = [v.strip() for v in raw.split(",") if v.strip()]
+        good = tuple(dict.fromkeys(v for v in items if v in terms))
+        bad = [v for v in items if v not in terms]
+        note = Note("note.unknown_values", {"key": self.key, "values": ", ".join(bad)}) if bad else None
+        return (good or None), note
+
+    def dump(self, value):
+        return ",".join(value)
+
+    def mask(self, df, value, filters, vocab):
+        column = {"country": "country_key", "theme": "theme_key"}.get(self.vocab_kind)
+        if column is None:
+            return df[self.vocab_kind].isin(value)
+        if self.name == "countries" and filters.country_mode == "all":
+            mask = pd.Series(True, index=df.index)
+            for v in value:
+                mask &= df[column].str.contains(f"|{v}|", regex=False)
+            return mask
+        return df[column].str.contains("|".join(re.escape(f"|{v}|") for v in value), regex=True)
+
+    def describe(self, value, vocab, lang, filters):
+        label = "export.countries_all" if self.name == "countries" and filters.country_mode == "all" \
+            else f"export.{self.name}"
+        names = join((vocab.label(self.vocab_kind, v, lang) for v in value), lang, self.vocab_kind)
+        return f"{t(label, lang)}{t('sep', lang)}{names}"
+
+    def cli_kwargs(self):
+        return {"action": "append", "metavar": self.metavar, "help": self.help}
+
+
+class ChoiceFilter(Filter):
+    choices: tuple[str, ...] = ()
+
+    def __init__(self, *args, choices: tuple[str, ...] = (), **kw):
+        super().__init__(*args, **kw)
+        object.__setattr__(self, "choices", choices)
+
+    def parse(self, raw, vocab, known_ids=None):
+        if raw in self.choices:
+            return (int(raw) if isinstance(self.default, int) else raw), None
+        return None, Note("note.bad_choice", {"key": self.key, "raw": raw, "choices": ", ".join(self.choices)})
+
+    def mask(self, df, value, filters, vocab):
+        if self.name == "min_importance" and value > 1:
+            return df["importance"] >= value
+        return None
+
+    def describe(self, value, vocab, lang, filters):
+        if self.name == "min_importance" and value > 1:
+            return t("export.importance", lang, n=value)
+        return None
+
+    def cli_kwargs(self):
+        kw = {"metavar": self.metavar, "help": self.help, "default": self.default}
+        return {**kw, "type": int} if isinstance(self.default, int) else {**kw, "choices": self.choices}
+
+
+class TextFilter(Filter):
+    def parse(self, raw, vocab, known_ids=None):
+        return raw.strip()[:MAX_QUERY], None
+
+    def describe(self, value, vocab, lang, filters):
+        return f"{t('export.query', lang)}{t('sep', lang)}“{value}”"
+
+    def cli_kwargs(self):
+        return {"metavar": self.metavar, "help": self.help, "default": ""}
+
+
+class EventFilter(Filter):
+    """An event id (the chain around it)."""
+
+    def parse(self, raw, vocab, known_ids=None):
+        if known_ids is None or raw in known_ids:
+            return raw, None
+        return None, Note("note.no_event", {"key": self.key, "raw": raw})
+
+    def mask(self, df, value, filters, vocab):
+        return df["id"].isin(set(chain(df, value)["id"]))
+
+    def describe(self, value, vocab, lang, filters):
+        return f"{t('export.chain', lang)}{t('sep', lang)}{value}"
+
+
+FILTERS: tuple[Filter, ...] = (
+    DateFilter("date_from", "from", "--from", "start of the window: YYYY, YYYY-MM or YYYY-MM-DD", metavar="DATE"),
+    DateFilter("date_to", "to", "--to", "end of the window (partial dates cover their period)", metavar="DATE"),
+    TermsFilter("countries", "country", "--country", "ISO codes, repeatable or comma-separated: KR,KP",
+                default=(), vocab_kind="country", metavar="CODES"),
+    ChoiceFilter("country_mode", "country_mode", "--country-mode",
+                 "with several countries: 'any' (an event with any of them, the default) or 'all' (with every one)",
+                 default="any", choices=COUNTRY_MODES, metavar="MODE"),
+    TermsFilter("themes", "theme", "--theme", "theme ids, e.g. japan-rok,dprk-military", default=(),
+                vocab_kind="theme", metavar="IDS"),
+    TermsFilter("types", "type", "--type", "event types, e.g. summit,missile-launch", default=(),
+                vocab_kind="type", metavar="IDS"),
+    ChoiceFilter("min_importance", "importance", "--min-importance", "1 (all), 2 or 3 (major only)", default=1,
+                 choices=("1", "2", "3"), metavar="N"),
+    TermsFilter("statuses", "status", "--status", "occurred, scheduled, expected, postponed, cancelled",
+                default=(), vocab_kind="status", metavar="IDS"),
+    TextFilter("query", "q", "--query", "free text in en/ja/ko or an alias (이재명, 金正恩)", default="",
+               metavar="TEXT"),
+    EventFilter("chain", "chain", "--chain", "only the chain of related events around this event id", metavar="ID"),
+)
+FILTER_BY_KEY = {f.key: f for f in FILTERS}
+FILTER_BY_NAME = {f.name: f for f in FILTERS}
 
 
 def window(filters: Filters) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
@@ -70,25 +245,15 @@ def filter_events(df: pd.DataFrame, filters: Filters, vocab: Vocabulary | None =
     """
     vocab = vocab or load_vocab()
     mask = pd.Series(True, index=df.index)
-    lo, hi = window(filters)
-    if lo is not None:
-        mask &= df["stop"] >= lo
-    if hi is not None:
-        mask &= df["start"] <= hi
-    if filters.countries:
-        mask &= _any_of(df["country_key"], filters.countries)
-    if filters.themes:
-        mask &= _any_of(df["theme_key"], filters.themes)
-    if filters.types:
-        mask &= df["type"].isin(filters.types)
-    if filters.min_importance > 1:
-        mask &= df["importance"] >= filters.min_importance
-    if filters.statuses:
-        mask &= df["status"].isin(filters.statuses)
+    for spec in FILTERS:
+        value = getattr(filters, spec.name)
+        if value in (None, "", ()) or spec.name == "query":
+            continue
+        part = spec.mask(df, value, filters, vocab)
+        if part is not None:
+            mask &= part
     if filters.ids:
         mask &= df["id"].isin(filters.ids)
-    if filters.chain:
-        mask &= df["id"].isin(set(chain(df, filters.chain)["id"]))
     words = split_query(filters.query)
     if words:  # text is the costliest test: run it only on rows the other filters kept
         text = df["search"][mask]
@@ -96,6 +261,28 @@ def filter_events(df: pd.DataFrame, filters: Filters, vocab: Vocabulary | None =
             text = text[_contains_any(text, vocab.search_variants(word))]
         return df.loc[text.index]
     return df[mask]
+
+
+def describe_filters(filters: Filters, vocab: Vocabulary, lang: str, count: int | None = None) -> str:
+    """One line listing the active filters and the date window, in `lang`."""
+    parts = []
+    lo = PartialDate.parse(filters.date_from).label(lang) if filters.date_from else ""
+    hi = PartialDate.parse(filters.date_to).label(lang) if filters.date_to else ""
+    if lo or hi:
+        span = (t("export.between", lang, lo=lo, hi=hi) if lo and hi
+                else t("export.from", lang, lo=lo) if lo else t("export.until", lang, hi=hi))
+        parts.append(f"{t('export.window', lang)}{t('sep', lang)}{span}")
+    for spec in FILTERS:
+        value = getattr(filters, spec.name)
+        if spec.name in ("date_from", "date_to") or value in (None, "", ()) or value == spec.default:
+            continue
+        text = spec.describe(value, vocab, lang, filters)
+        if text:
+            parts.append(text)
+    text = " · ".join(parts) if parts else t("export.no_filters", lang)
+    if count is not None:
+        text += f" · {t('events_n', lang, n=count)}"
+    return text
 
 
 def split_query(query: str) -> list[str]:
@@ -111,12 +298,11 @@ def _contains_any(text: pd.Series, needles: tuple[str, ...]) -> pd.Series:
     return text.str.contains("|".join(re.escape(n) for n in needles), regex=True)
 
 
-def _any_of(keys: pd.Series, values: tuple[str, ...]) -> pd.Series:
-    pattern = "|".join(re.escape(f"|{v}|") for v in values)
-    return keys.str.contains(pattern, regex=True)
-
-
 # -- the view state in the URL ------------------------------------------------------------------
+
+TABS = ("timeline", "outlook", "table")
+OUTLOOK_MONTHS = (3, 6, 12, 24)
+
 
 @dataclass(frozen=True)
 class ViewState:
@@ -128,106 +314,93 @@ class ViewState:
     event: str | None = None
     since: str | None = None      # highlight events added since this date
     tab: str = "timeline"
+    months: int = 12              # the outlook's horizon
+    x0: str | None = None         # the zoomed date range of the timeline, when zoomed
+    x1: str | None = None
 
 
-# URL parameter -> Filters field. Parameter names are a contract: never rename.
-_LIST_PARAMS = {"country": "countries", "theme": "themes", "type": "types", "status": "statuses"}
-TABS = ("timeline", "outlook", "table")
+def _date_param(raw: str):
+    PartialDate.parse(raw)
+    return raw
+
+
+def _zoom_param(raw: str):
+    return dt.date.fromisoformat(raw[:10]).isoformat()
+
+
+# View parameter -> (parse raw -> value or ValueError, note key on a bad value, accepted values for the note)
+VIEW_PARAMS: dict[str, tuple[Callable[[str], object], str, str]] = {
+    "lang": (lambda raw: _choice(raw, UI_LANGS), "note.bad_choice", ", ".join(UI_LANGS)),
+    "group": (lambda raw: _choice(raw, GROUPS), "note.bad_choice", ", ".join(GROUPS)),
+    "since": (_date_param, "note.bad_date", ""),
+    "tab": (lambda raw: _choice(raw, TABS), "note.bad_choice", ", ".join(TABS)),
+    "months": (lambda raw: int(_choice(raw, tuple(map(str, OUTLOOK_MONTHS)))), "note.bad_choice",
+               ", ".join(map(str, OUTLOOK_MONTHS))),
+    "x0": (_zoom_param, "note.bad_date", ""),
+    "x1": (_zoom_param, "note.bad_date", ""),
+}
+
+
+def _choice(raw: str, choices: tuple[str, ...]) -> str:
+    if raw not in choices:
+        raise ValueError(raw)
+    return raw
 
 
 def state_from_query(query: str, vocab: Vocabulary, known_ids: set[str] | None = None
                      ) -> tuple[ViewState, list[str]]:
-    """Parse `?from=2025-06&country=KP,RU&lang=ja`. Never raises: bad parts are dropped with a note."""
-    notes: list[str] = []
+    """Parse `?from=2025-06&country=KP,RU&lang=ja`. Never raises: bad parts are dropped with a note
+    (in the link's own language)."""
     try:
-        params = parse_qs((query or "").lstrip("?"), keep_blank_values=False)
+        params = {k: v[-1].strip() for k, v in parse_qs((query or "").lstrip("?"), keep_blank_values=False).items()}
     except ValueError:
-        return ViewState(), ["The link's query string could not be read; showing everything."]
+        return ViewState(), [Note("note.unreadable").text()]
+    notes: list[Note] = []
     f: dict = {}
     view: dict = {}
-    for key, values in params.items():
-        raw = values[-1].strip()
-        if key in ("from", "to"):
-            try:
-                PartialDate.parse(raw)
-                f["date_" + key] = raw
-            except ValueError:
-                notes.append(f"Ignored {key}={raw!r}: not a date (use YYYY, YYYY-MM or YYYY-MM-DD).")
-        elif key in _LIST_PARAMS:
-            terms = vocab.kind(key)
-            items = [v.strip() for v in raw.split(",") if v.strip()]
-            good = tuple(dict.fromkeys(v for v in items if v in terms))
-            bad = [v for v in items if v not in terms]
-            if bad:
-                notes.append(f"Ignored unknown {key} value(s): {', '.join(bad)}.")
-            if good:
-                f[_LIST_PARAMS[key]] = good
-        elif key == "importance":
-            if raw in ("1", "2", "3"):
-                f["min_importance"] = int(raw)
-            else:
-                notes.append(f"Ignored importance={raw!r}: use 1, 2 or 3.")
-        elif key == "chain":
-            if known_ids is None or raw in known_ids:
-                f["chain"] = raw
-            else:
-                notes.append(f"Ignored chain={raw!r}: no event has that id.")
-        elif key == "q":
-            f["query"] = raw[:200]
-        elif key == "lang":
-            if raw in LANGS:
-                view["lang"] = raw
-            else:
-                notes.append(f"Ignored lang={raw!r}: use en or ja.")
-        elif key == "group":
-            if raw in GROUPS:
-                view["group"] = raw
-            else:
-                notes.append(f"Ignored group={raw!r}: use {', '.join(GROUPS)}.")
+    for key, raw in params.items():
+        if key in FILTER_BY_KEY:
+            spec = FILTER_BY_KEY[key]
+            value, note = spec.parse(raw, vocab, known_ids)
+            if note:
+                notes.append(note)
+            if value not in (None, "", ()):
+                f[spec.name] = value
         elif key == "event":
             if known_ids is None or raw in known_ids:
                 view["event"] = raw
             else:
-                notes.append(f"Ignored event={raw!r}: no event has that id.")
-        elif key == "since":
+                notes.append(Note("note.no_event", {"key": key, "raw": raw}))
+        elif key in VIEW_PARAMS:
+            parse, note_key, choices = VIEW_PARAMS[key]
             try:
-                PartialDate.parse(raw)
-                view["since"] = raw
+                view[key] = parse(raw)
             except ValueError:
-                notes.append(f"Ignored since={raw!r}: not a date.")
-        elif key == "tab":
-            if raw in TABS:
-                view["tab"] = raw
-            else:
-                notes.append(f"Ignored tab={raw!r}: use {', '.join(TABS)}.")
+                notes.append(Note(note_key, {"key": key, "raw": raw, "choices": choices}))
         else:
-            notes.append(f"Ignored unknown parameter {key!r}.")
-    return ViewState(filters=Filters(**f), **view), notes
+            notes.append(Note("note.unknown_param", {"key": key}))
+    state = ViewState(filters=Filters(**f), **view)
+    return state, [n.text(state.lang) for n in notes]
 
 
 def state_to_query(state: ViewState) -> str:
     """The shortest query string that restores `state` (stable order, defaults left out)."""
-    f = state.filters
     pairs: list[tuple[str, str]] = []
-    if f.date_from:
-        pairs.append(("from", f.date_from))
-    if f.date_to:
-        pairs.append(("to", f.date_to))
-    for key, name in _LIST_PARAMS.items():
-        if getattr(f, name):
-            pairs.append((key, ",".join(getattr(f, name))))
-    if f.min_importance > 1:
-        pairs.append(("importance", str(f.min_importance)))
-    if f.query:
-        pairs.append(("q", f.query))
-    if f.chain:
-        pairs.append(("chain", f.chain))
+    for spec in FILTERS:
+        value = getattr(state.filters, spec.name)
+        if value not in (None, "", ()) and value != spec.default:
+            pairs.append((spec.key, spec.dump(value)))
     defaults = ViewState()
-    for key in ("lang", "group", "event", "since", "tab"):
+    for key in ("lang", "group", "event", "since", "tab", "months", "x0", "x1"):
         value = getattr(state, key)
         if value and value != getattr(defaults, key):
-            pairs.append((key, value))
+            pairs.append((key, str(value)))
     return ("?" + urlencode(pairs, safe=",")) if pairs else ""
+
+
+def replace(state: ViewState, **changes) -> ViewState:
+    """A copy of `state` with some view fields (or, through `filters=`, the filters) changed."""
+    return dataclasses.replace(state, **changes)
 
 
 def preset_window(preset: str, today: dt.date) -> tuple[str | None, str | None]:
@@ -240,7 +413,6 @@ def preset_window(preset: str, today: dt.date) -> tuple[str | None, str | None]:
     if preset == "lee":
         return LEE_GOVERNMENT_START, None
     return None, None
-
 
 
 CHAIN_RELATIONS = ("follows", "response-to", "part-of")

@@ -10,15 +10,8 @@ import functools
 import pandas as pd
 
 from .model import PartialDate, Vocabulary, format_span
+from .text import FALLBACK, field_text, join, t
 
-LABELS = {
-    "en": {"date": "Date", "title": "Event", "summary": "Summary", "countries": "Countries", "themes": "Themes",
-           "type": "Type", "importance": "Importance", "status": "Status", "sources": "Sources", "id": "ID",
-           "notes": "Notes", "month": "Month", "count": "Events"},
-    "ja": {"date": "日付", "title": "出来事", "summary": "概要", "countries": "国・地域", "themes": "テーマ",
-           "type": "種別", "importance": "重要度", "status": "状況", "sources": "出典", "id": "ID",
-           "notes": "注記", "month": "月", "count": "件数"},
-}
 
 
 def date_label(row, lang: str = "en") -> str:
@@ -32,8 +25,24 @@ def _span_label(date: str, end: str, approximate: bool, lang: str) -> str:
     return format_span(PartialDate.parse(date), PartialDate.parse(end) if end else None, lang, approximate)
 
 
-def labels(values, vocab: Vocabulary, kind: str, lang: str, sep: str = ", ") -> str:
-    return sep.join(vocab.label(kind, v, lang) for v in values)
+def field_column(df: pd.DataFrame, field: str, lang: str) -> list[str]:
+    """`field` (title, summary, short) of every row in `lang`, falling back as text.field_text does."""
+    columns = [c for c in (f"{field}_{x}" for x in (lang, *FALLBACK.get(lang, ("en",)))) if c in df.columns]
+    if not columns:
+        return [""] * len(df)
+    arrays = [df[c].to_numpy(object) for c in columns]
+    return [next((v for v in values if isinstance(v, str) and v), "") for values in zip(*arrays)]
+
+
+def labels(values, vocab: Vocabulary, kind: str, lang: str, sep: str | None = None) -> str:
+    """Vocabulary labels joined as the language joins them ("韓国・北朝鮮"), or with `sep`."""
+    names = (vocab.label(kind, v, lang) for v in values)
+    return sep.join(names) if sep is not None else join(names, lang, kind)
+
+
+def header(column: str, lang: str) -> str:
+    """Column heading of a display table ("Date", "日付")."""
+    return t(f"col.{column}", lang)
 
 
 def source_line(source: dict) -> str:
@@ -44,17 +53,16 @@ def source_line(source: dict) -> str:
 
 def chronology(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", with_summary: bool = True) -> pd.DataFrame:
     """One row per event with display columns in `lang`, date-sorted (the 年表)."""
-    other = "ja" if lang == "en" else "en"
     rows = []
     for row in df.itertuples(index=False):
         r = row._asdict()
         rows.append({
             "id": r["id"],
             "date": date_label(r, lang),
-            "title": r[f"title_{lang}"] or r[f"title_{other}"],
-            "summary": r[f"summary_{lang}"] or r[f"summary_{other}"],
-            "countries": labels(r["countries"], vocab, "country", lang, "・" if lang == "ja" else ", "),
-            "themes": labels(r["themes"], vocab, "theme", lang, "・" if lang == "ja" else ", "),
+            "title": field_text(r, "title", lang),
+            "summary": field_text(r, "summary", lang),
+            "countries": labels(r["countries"], vocab, "country", lang),
+            "themes": labels(r["themes"], vocab, "theme", lang),
             "type": vocab.label("type", r["type"], lang),
             "importance": r["importance"],
             "status": vocab.label("status", r["status"], lang),

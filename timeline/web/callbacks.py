@@ -239,7 +239,8 @@ def _added_since(df, since: str | None) -> set[str]:
 
 
 def _column_defs(lang: str) -> list[dict]:
-    lab = tables.LABELS[lang]
+    lab = {c: tables.header(c, lang) for c in ("date", "title", "countries", "themes", "type", "importance",
+                                                 "sources")}
     return [
         {"field": "date", "headerName": lab["date"], "valueFormatter": {"function": "params.data.date_label"},
          "sort": "asc", "width": 150, "minWidth": 120},
