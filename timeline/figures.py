@@ -36,6 +36,7 @@ FIGURE_COLUMNS = ("id", "date", "end", "precision", "start", "stop", "approximat
 MAX_DRAWN = 20000           # the browser gets at most this many events; the most important are kept
 TRIM_THRESHOLD = 3000       # above this many events hover text is trimmed to date and title
 MAX_LANES = 10              # country lanes beyond this fold into "Other"
+COMPACT_LANES = 6           # country lanes on a phone's width
 FOLD_AT_MOST = 2            # in a country-filtered view, other countries with this few events fold too
 OTHER = "~other"
 LANE_PX = 50                # height of one swim lane in the app
@@ -86,7 +87,7 @@ def esc(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def lanes(df: pd.DataFrame, vocab: Vocabulary, group: str, focus: tuple[str, ...] = ()
+def lanes(df: pd.DataFrame, vocab: Vocabulary, group: str, focus: tuple[str, ...] = (), max_lanes: int = MAX_LANES
           ) -> tuple[dict[str, np.ndarray], list[str]]:
     """One entry per (event, lane), sorted by lane, date and id: `ev` (the event's row in `df`),
     `lane` (index into the lane ids) and `y` (its position); and the lane ids in display order
@@ -112,9 +113,9 @@ def lanes(df: pd.DataFrame, vocab: Vocabulary, group: str, focus: tuple[str, ...
         keep = set(present)
         if focus:
             keep = {c for c in present if c in focus or count_of[c] > FOLD_AT_MOST}
-        if len(keep) > MAX_LANES:
+        if len(keep) > max_lanes:
             ranked = sorted(keep, key=lambda c: (c not in focus, -count_of[c], c))
-            keep = set(ranked[:MAX_LANES - 1])
+            keep = set(ranked[:max_lanes - 1])
         if len(keep) < len(present):
             present = [c if c in keep else OTHER for c in present]
     distinct = set(present)
@@ -203,7 +204,7 @@ class Placed:
 
 
 def place_events(df: pd.DataFrame, vocab: Vocabulary, group: str = "country", today: dt.date | None = None,
-                 focus: tuple[str, ...] = ()) -> Placed:
+                 focus: tuple[str, ...] = (), max_lanes: int = MAX_LANES) -> Placed:
     """Lay `df` (already filtered) out in swim lanes. `focus`: the countries the view selected (their
     lanes are kept; other countries with one or two events fold into "Other")."""
     today = today or dt.date.today()
@@ -211,7 +212,7 @@ def place_events(df: pd.DataFrame, vocab: Vocabulary, group: str = "country", to
     total = len(df)
     if total > MAX_DRAWN:  # keep the figure sent to the browser bounded
         df = df.sort_values(["importance", "start"], ascending=[False, True], kind="stable").head(MAX_DRAWN)
-    rows, order = lanes(df, vocab, group, focus)
+    rows, order = lanes(df, vocab, group, focus, max_lanes)
     ev, y = rows["ev"], rows["y"]
     ckind = color_kind(group)
     first = np.array([v[0] if len(v) else "" for v in df[lane_key(ckind)].to_numpy(object)], dtype=object)
@@ -363,18 +364,20 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
                     selected: str | None = None, today: dt.date | None = None,
                     highlight: set[str] | frozenset[str] = frozenset(), x_range: tuple | None = None,
                     webgl: bool | None = None, rangeslider: bool = True, title: str | None = None,
-                    top_axis: bool | None = None, focus: tuple[str, ...] = (),
+                    top_axis: bool | None = None, focus: tuple[str, ...] = (), compact: bool = False,
                     as_dict: bool = False) -> go.Figure | dict:
     """Swim-lane timeline of `df` (already filtered), composed of the parts above.
 
     `as_dict` returns the plain {"data", "layout"} mapping instead of a Figure: what the app sends,
     without building (and later converting back) a Figure on every filter change.
     `top_axis` repeats the date ticks above the lanes (default: with the range slider, i.e. in the
-    app, where a tall chart would otherwise hide its dates below the fold).
+    app, where a tall chart would otherwise hide its dates below the fold). `compact`: a phone's
+    width (fewer country lanes, no range slider, no legend).
     """
+    rangeslider = rangeslider and not compact
     show_top = rangeslider if top_axis is None else top_axis
     today = today or dt.date.today()
-    p = place_events(df, vocab, group, today, focus)
+    p = place_events(df, vocab, group, today, focus, COMPACT_LANES if compact else MAX_LANES)
     webgl = len(p.ev) > WEBGL_THRESHOLD if webgl is None else webgl
     kind = "scattergl" if webgl else "scatter"
     # The range slider draws every trace a second time: worth it for a few hundred events, not for
@@ -390,8 +393,12 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     layout = {
         # the template object itself: an unvalidated figure would send only its name to the browser
         "template": TEMPLATE, "font": {"family": FONT, "size": 13},
+        # transparent plot areas: the top axis is a second subplot over the lanes, and its
+        # background must not hide them
+        "plot_bgcolor": "rgba(0,0,0,0)",
         "height": max(320, 150 + LANE_PX * n + (60 if rangeslider else 0)),
-        "margin": {"l": 10, "r": 10, "t": 40 if title else 12, "b": 10},
+        # with the dates on top, room for the mode bar above them
+        "margin": {"l": 10, "r": 10, "t": 40 if title else (44 if show_top else 12), "b": 10},
         "hovermode": "closest", "hoverlabel": {"font": {"family": FONT}, "align": "left"},
         # below the range slider: its tick labels and strip take ~55 px plus 6% of the plot's height
         "legend": {"orientation": "h", "yanchor": "top", "x": 0,
@@ -401,7 +408,7 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
         "xaxis": date_axis(lang, showgrid=True, gridcolor="#eee",
                            rangeslider={"visible": rangeslider, "thickness": 0.06},
                            range=list(x_range) if x_range is not None else initial_range(p, today)),
-        "dragmode": "zoom", "uirevision": group, "shapes": lane_bands(n) + [line],
+        "dragmode": "zoom", "uirevision": group, "shapes": lane_bands(n) + [line], "showlegend": not compact,
         "annotations": [label] + notes(p, lang),
     }
     if title:
@@ -422,16 +429,34 @@ def _figure(traces: list[dict], layout: dict, as_dict: bool) -> go.Figure | dict
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 
-def today_marks(today: dt.date, label: str, at_top: bool = True) -> tuple[dict, dict]:
+def today_marks(today: dt.date, label: str, at_top: bool = True, side: str | None = None) -> tuple[dict, dict]:
     """The dashed red line at today and its label: above the plot (exports) or inside its foot (the
-    app, whose top edge carries the date ticks and the mode bar)."""
+    app, whose top edge carries the date ticks and the mode bar). `side` puts the label beside the
+    line ("right" when today is at the chart's left edge, so that it is not clipped)."""
     x = pd.Timestamp(today).strftime("%Y-%m-%d")
     line = {"type": "line", "xref": "x", "x0": x, "x1": x, "yref": "paper", "y0": 0, "y1": 1,
             "line": {"dash": "dash", "color": "#c0392b", "width": 1.5}}
+    side = side or ("center" if at_top else "left")
+    anchor = {"center": "center", "left": "right", "right": "left"}[side]
     text = {"x": x, "y": 1 if at_top else 0, "xref": "x", "yref": "paper", "text": label, "showarrow": False,
-            "yanchor": "bottom", "xanchor": "center" if at_top else "right", "xshift": 0 if at_top else -3,
+            "yanchor": "bottom", "xanchor": anchor, "xshift": {"center": 0, "left": -3, "right": 3}[side],
             "font": {"color": "#c0392b", "size": 11}}
     return line, text
+
+
+def outlook_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str, group: str, today: dt.date,
+                   months: int) -> go.Figure:
+    """The outlook: planned events from today to the horizon, the today line at the left edge with
+    its label beside it, the legend below the date axis."""
+    horizon = pd.Timestamp(today) + pd.DateOffset(months=months)
+    pad = pd.Timedelta(days=max(3, months * 2))
+    fig = timeline_figure(df, vocab, lang, group, today=today, rangeslider=False, top_axis=False,
+                          x_range=(pd.Timestamp(today) - pad, horizon + pad))
+    line, label = today_marks(today, t("today", lang), at_top=True, side="right")
+    fig.layout.shapes = [s for s in fig.layout.shapes if s.type != "line"] + [line]
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.text != t("today", lang)] + [label]
+    fig.update_layout(margin={"t": 30, "b": 10}, legend={"y": -0.12, "yanchor": "top"})
+    return fig
 
 
 def _lane_label(vocab: Vocabulary, group: str, lane: str, lang: str) -> str:

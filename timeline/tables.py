@@ -124,6 +124,6 @@ def grid_rows(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", limit: int 
     rows = chronology(df, vocab, lang, with_summary=False)
     pubs = df["sources"].map(lambda ss: ", ".join(dict.fromkeys(s.get("publisher", "") for s in ss)))
     return [{"id": r.id, "date": d.strftime("%Y-%m-%d"), "date_label": r.date, "title": r.title,
-             "countries": r.countries, "themes": r.themes, "type": r.type, "importance": r.importance,
-             "sources": p}
+             "status": r.status, "countries": r.countries, "themes": r.themes, "type": r.type,
+             "importance": r.importance, "sources": p}
             for r, d, p in zip(rows.itertuples(index=False), df["start"], pubs)]

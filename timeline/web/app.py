@@ -5,11 +5,14 @@ import datetime as dt
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import json
+
 import dash
 import dash_bootstrap_components as dbc  # noqa: F401  (registers the components' local bundles)
 import flask
 
 from ..load import LogSource, load_vocab
+from ..text import UI_LANGS, catalogue, t
 from . import callbacks
 from .layout import build_layout
 
@@ -43,21 +46,66 @@ def _page_search() -> str | None:
     return f"?{page.query}" if page.query else ""
 
 
+def plotly_locales() -> str:
+    """A script registering Plotly's own words (mode bar, hints) in every interface language but
+    English, from the text catalogue; it runs after plotly.js and before the app renders."""
+    keys = [k for k in catalogue() if k.startswith("plotly.")]
+    parts = []
+    for lang in UI_LANGS:
+        if lang == "en":
+            continue
+        dictionary = {t(k, "en"): t(k, lang) for k in keys}
+        months = [t("date.month_name", lang, m=m, mon="") for m in range(1, 13)]
+        locale = {"moduleType": "locale", "name": lang, "dictionary": dictionary,
+                  "format": {"months": months, "shortMonths": months}}
+        parts.append(f"Plotly.register({json.dumps(locale, ensure_ascii=False)});")
+    return "if (window.Plotly) {" + "".join(parts) + "}"
+
+
+INDEX = """<!DOCTYPE html>
+<html>
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            <script>LOCALES</script>
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
 def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Dash:
     """A ready Dash app over `events_path` (raises InvalidLog if the file is invalid at start)."""
     vocab = load_vocab()
     source = LogSource(events_path, vocab)
-    app = dash.Dash(__name__, assets_folder=str(ASSETS), title="Korean Peninsula event timeline",
+    app = dash.Dash(__name__, assets_folder=str(ASSETS), title=t("app.title", "en"),
                     serve_locally=True, suppress_callback_exceptions=True,
                     update_title=None)
+    app.index_string = INDEX.replace("LOCALES", plotly_locales())
     # a function, so every page load starts from the data version being served now
     view = callbacks.register(app, source, today=today)
 
     def layout():
         current = source.current()
         search = _page_search()
-        return build_layout(vocab, version=current.version, problems=current.problems if current.stale else [],
-                            initial=view(search) if search is not None else None, search=search)
+        problems = current.problems if current.stale else []
+        if search is None:  # not asked by our page: the first callbacks render the view
+            return build_layout(vocab, version=current.version, problems=problems)
+        state, _ = callbacks.state_of(search, source)
+        # the table is filled by the first callback: ag-grid created with rows in the layout can stay
+        # blank when its columns change later
+        rendered = {"key": callbacks.render_key(state), "version": current.version, "compact": False,
+                    "table": False}
+        return build_layout(vocab, version=current.version, problems=problems, initial=view(search),
+                            rendered=rendered, state=state)
 
     app.layout = layout
 

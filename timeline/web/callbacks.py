@@ -2,6 +2,7 @@
 truth for the view; controls write it, and everything shown is rendered from it."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 
@@ -10,20 +11,23 @@ from dash import ALL, Input, Output, State, callback_context, dcc, html, no_upda
 
 from .. import export, figures, tables
 from ..load import LogSource, log_updated
-from ..outlook import outlook_events
-from ..query import (Filters, ViewState, filter_events, preset_window, state_from_query, state_to_query)
+from ..model import PartialDate
+from ..outlook import coverage_of, needs_follow_up, outlook_events
+from ..query import (FILTER_BY_NAME, Filters, ViewState, filter_events, preset_window, state_from_query,
+                     state_to_query)
+from ..text import UI_LANGS, field_text, t
 from . import ids
 from .detail import detail_body
-from .layout import (FORMAT_TEXT, FORMAT_TEXT_JA, GROUP_TEXT, PRESET_TEXT, TEXT, importance_options, options,
+from .layout import (PRESETS, choice_options, dropdown_labels, graph_config, mode_options, options,
                      problems_banner)
 
-CONTROLS = [ids.DATE_FROM, ids.DATE_TO, ids.COUNTRY, ids.THEME, ids.TYPE, ids.IMPORTANCE, ids.STATUS, ids.QUERY,
-            ids.GROUP, ids.LANG, ids.SINCE, ids.TABS]
-PROPS = {ids.TABS: "active_tab", ids.EVENT: "data"}
-
-
-def _prop(cid: str) -> str:
-    return PROPS.get(cid, "value")
+# filter (registry name) -> its control; view field -> its control and property
+FILTER_CONTROLS = {"date_from": ids.DATE_FROM, "date_to": ids.DATE_TO, "countries": ids.COUNTRY,
+                   "country_mode": ids.COUNTRY_MODE, "themes": ids.THEME, "types": ids.TYPE,
+                   "min_importance": ids.IMPORTANCE, "statuses": ids.STATUS, "query": ids.QUERY}
+VIEW_CONTROLS = {"group": (ids.GROUP, "value"), "lang": (ids.LANG, "value"), "since": (ids.SINCE, "value"),
+                 "tab": (ids.TABS, "active_tab"), "months": (ids.OUTLOOK_RANGE, "value")}
+CONTROLS = [(cid, "value") for cid in FILTER_CONTROLS.values()] + list(VIEW_CONTROLS.values())
 
 
 def state_of(search: str, source: LogSource) -> tuple[ViewState, list[str]]:
@@ -31,197 +35,95 @@ def state_of(search: str, source: LogSource) -> tuple[ViewState, list[str]]:
     return state_from_query(search or "", source.vocab, set(current.events["id"]))
 
 
+def render_key(state: ViewState) -> str:
+    """What the rendered figures and table depend on: not the tab, the outlook horizon or the zoom."""
+    return state_to_query(dataclasses.replace(state, tab="timeline", months=12, x0=None, x1=None))
+
+
 def register(app, source: LogSource, today=None):
     """Wire every callback; return `view(search)`, the rendered view a page can start with."""
-    vocab = source.vocab
     today_fn = (lambda: today) if today else dt.date.today
+    render = _register_render(app, source, today_fn)
+    _register_sync(app, source, today_fn)
+    _register_panels(app, source, today_fn)
+    _register_language(app, source.vocab)
+    _register_export(app, source, today_fn)
+    _register_client(app)
+    return render
 
-    # 1. controls <-> URL. One callback so the circle is allowed; the trigger says which way to go.
+
+# -- 1. controls <-> URL ------------------------------------------------------------------------------
+
+def _register_sync(app, source: LogSource, today_fn) -> None:
+    # one callback so the circle is allowed; the trigger says which way to go
     @app.callback(
-        Output(ids.URL, "search"), *[Output(c, _prop(c)) for c in CONTROLS], Output(ids.PRESET, "value"),
+        Output(ids.URL, "search"), *[Output(c, p) for c, p in CONTROLS], Output(ids.PRESET, "value"),
         Output(ids.EVENT, "data", allow_duplicate=True), Output(ids.NOTES, "children"),
-        Input(ids.URL, "search"), *[Input(c, _prop(c)) for c in CONTROLS], Input(ids.PRESET, "value"),
+        Input(ids.URL, "search"), *[Input(c, p) for c, p in CONTROLS], Input(ids.PRESET, "value"),
         Input(ids.EVENT, "data"), Input(ids.CLEAR, "n_clicks"), Input(ids.CLEAR_EMPTY, "n_clicks"),
+        Input(ids.TIMELINE, "relayoutData"),
         prevent_initial_call="initial_duplicate",
     )
     def sync(search, *values):
-        controls = dict(zip(CONTROLS, values[:len(CONTROLS)]))
-        preset, event = values[len(CONTROLS)], values[len(CONTROLS) + 1]
+        n = len(CONTROLS)
+        controls, (preset, event, _c1, _c2, relayout) = list(values[:n]), values[n:]
         trigger = callback_context.triggered_id
-        keep = [no_update] * len(CONTROLS)
+        keep = [no_update] * n
+        current, notes = state_of(search, source)
         if trigger in (None, ids.URL):
-            state, notes = state_of(search, source)
-            return (no_update, *_controls_from_state(state), None, state.event, _notes(notes))
+            return (no_update, *_controls_from_state(current), None, current.event, _notes(notes))
         if trigger in (ids.CLEAR, ids.CLEAR_EMPTY):
-            current, _ = state_of(search, source)
-            state = ViewState(lang=current.lang, group=current.group, tab=current.tab)
+            state = ViewState(lang=current.lang, group=current.group, tab=current.tab, months=current.months)
             return (state_to_query(state), *_controls_from_state(state), None, None, None)
+        if trigger == ids.TIMELINE:
+            zoomed = _zoom(current, relayout)
+            return (state_to_query(zoomed) if zoomed != current else no_update, *keep, no_update, no_update,
+                    no_update)
         if trigger == ids.PRESET:
             lo, hi = preset_window(preset, today_fn())
-            controls[ids.DATE_FROM], controls[ids.DATE_TO] = lo, hi
-            keep[CONTROLS.index(ids.DATE_FROM)], keep[CONTROLS.index(ids.DATE_TO)] = lo, hi
-        state, notes = _state_from_controls(controls, event, source)
+            for name, value in (("date_from", lo), ("date_to", hi)):
+                i = list(FILTER_CONTROLS).index(name)
+                controls[i] = keep[i] = value
+        state, notes = _state_from_controls(controls, current, event, source)
         # typing a date by hand leaves the preset buttons
         out_preset = None if trigger in (ids.DATE_FROM, ids.DATE_TO) else no_update
         return (state_to_query(state), *keep, out_preset, no_update, _notes(notes))
 
-    # 2. everything shown is rendered from the URL
-    @app.callback(
-        Output(ids.TIMELINE, "figure"), Output(ids.ACTIVITY, "figure"), Output(ids.COUNTER, "children"),
-        Output(ids.EMPTY, "style"), Output(ids.TABLE, "rowData"), Output(ids.TABLE, "columnDefs"),
-        Output(ids.PRERENDERED, "data"),
-        Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"), State(ids.PRERENDERED, "data"),
-    )
-    def render(search, _version, prerendered):
-        current = source.current()
-        view = _render(search or "", current.version, today_fn())
-        if prerendered and prerendered == {"search": search or "", "version": current.version}:
-            # the page came with this very view drawn: keep it (the table is filled here: ag-grid created
-            # with rows in the layout can stay blank when its columns change later); once only
-            return (no_update,) * 4 + view[4:] + (None,)
-        return view + (no_update,)
 
-    @functools.lru_cache(maxsize=64)
-    def _render(search: str, version: str, today):
-        # memoised per worker on (view, data version, day): a shared link opened by a whole team, or
-        # a filter toggled back, costs one computation; a changed log has a new version, so never stale
-        state, _ = state_of(search, source)
-        events = source.current().events
-        df = filter_events(events, state.filters, vocab)
-        since = _added_since(df, state.since)
-        # plain dicts: sent as they are, converted to JSON once per cached view and never rebuilt
-        timeline = figures.timeline_figure(df, vocab, state.lang, state.group, selected=state.event,
-                                           today=today, highlight=since, as_dict=True)
-        activity = figures.activity_figure(df, vocab, state.lang, today=today,
-                                           x_range=timeline["layout"]["xaxis"]["range"], as_dict=True)
-        counter = (f"Showing {len(df):,} of {len(events):,} events" if state.lang == "en"
-                   else f"全{len(events):,}件中{len(df):,}件を表示")
-        if len(df) > tables.GRID_LIMIT:
-            counter += (f" (the table lists the newest {tables.GRID_LIMIT:,}; exports include all)"
-                        if state.lang == "en" else f"（表は新しい{tables.GRID_LIMIT:,}件まで。書き出しは全件）")
-        empty_style = {"display": "block"} if df.empty else {"display": "none"}
-        return (timeline, activity, counter, empty_style, tables.grid_rows(df, vocab, state.lang),
-                _column_defs(state.lang))
-
-    def view(search: str) -> tuple:
-        """The rendered view of a URL search string, for a page's first paint."""
-        return _render(search or "", source.current().version, today_fn())
-
-    @app.callback(Output(ids.DETAIL, "is_open"), Output(ids.DETAIL_BODY, "children"),
-                  Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"), State(ids.DETAIL, "is_open"))
-    def detail(search, _version, is_open):
-        state, _ = state_of(search, source)
-        if not state.event:  # leave a closed panel alone: no change, no needless "closed" to react to
-            return (False, None) if is_open else (no_update, no_update)
-        events = source.current().events
-        return True, detail_body(events, state.event, vocab, state.lang)
-
-    @app.callback(Output(ids.OUTLOOK, "children"), Input(ids.URL, "search"), Input(ids.OUTLOOK_RANGE, "value"),
-                  Input(ids.DATA_VERSION, "data"), Input(ids.TABS, "active_tab"))
-    def outlook(search, months, _version, tab):
-        if tab != "outlook":  # built only when looked at
-            return no_update
-        state, _ = state_of(search, source)
-        df = outlook_events(source.current().events, today_fn(), int(months or 12), state.filters)
-        fig = figures.timeline_figure(df, vocab, state.lang, state.group, today=today_fn(), rangeslider=False)
-        rows = tables.chronology(df, vocab, state.lang, with_summary=False)
-        items = [html.Li([html.Strong(r.date), " — ", r.title, html.Span(f" ({r.status})", className="text-muted")])
-                 for r in rows.itertuples(index=False)]
-        return [dcc.Graph(id="outlook-graph", figure=fig, config={"displaylogo": False}),
-                html.Ul(items, className="small", id="outlook-list")]
-
-    # 3. selecting an event: marker, table row or related link -> the store -> the URL
-    @app.callback(Output(ids.EVENT, "data", allow_duplicate=True),
-                  Input(ids.TIMELINE, "clickData"), Input(ids.TABLE, "cellClicked"),
-                  Input({"type": ids.RELATED_LINK, "id": ALL}, "n_clicks"), Input(ids.DETAIL, "is_open"),
-                  State(ids.EVENT, "data"), prevent_initial_call=True)
-    def select(click, cell, related, is_open, current):
-        trigger = callback_context.triggered_id
-        if trigger == ids.TIMELINE and click:
-            point = click["points"][0]
-            return point.get("customdata") or no_update
-        if trigger == ids.TABLE and cell:
-            return cell.get("rowId") or no_update
-        if isinstance(trigger, dict) and trigger.get("type") == ids.RELATED_LINK:
-            if any(related):
-                return trigger["id"]
-            return no_update
-        if trigger == ids.DETAIL and is_open is False and current:
-            return None
-        return no_update
-
-    # 4. language: every label, option and placeholder
-    @app.callback(
-        Output({"type": ids.LABEL, "key": ALL, "slot": ALL}, "children"), Output(ids.COUNTRY, "options"),
-        Output(ids.THEME, "options"), Output(ids.TYPE, "options"), Output(ids.STATUS, "options"),
-        Output(ids.IMPORTANCE, "options"), Output(ids.GROUP, "options"), Output(ids.PRESET, "options"),
-        Output(ids.QUERY, "placeholder"), Output({"type": ids.EXPORT_ITEM, "fmt": ALL}, "children"),
-        Output("tab-timeline", "label"), Output("tab-outlook", "label"),
-        Input(ids.LANG, "value"), State({"type": ids.LABEL, "key": ALL, "slot": ALL}, "id"),
-        State({"type": ids.EXPORT_ITEM, "fmt": ALL}, "id"),
-    )
-    def language(lang, label_ids, export_ids):
-        lang = lang if lang in TEXT else "en"
-        t = TEXT[lang]
-        fmt_text = FORMAT_TEXT if lang == "en" else FORMAT_TEXT_JA
-        return ([t[i["key"]] for i in label_ids], options(vocab, "country", lang), options(vocab, "theme", lang),
-                options(vocab, "type", lang), options(vocab, "status", lang), importance_options(lang),
-                [{"label": v, "value": k} for k, v in GROUP_TEXT[lang].items()],
-                [{"label": v, "value": k} for k, v in PRESET_TEXT[lang].items()], t["search_ph"],
-                [fmt_text[i["fmt"]] for i in export_ids], t["timeline"], t["outlook"])
-
-    app.clientside_callback(  # the link "Copy link" copies: built from the search the view writes
-        "function(lang, search){ document.documentElement.lang = lang || 'en';"
-        " return window.location.origin + window.location.pathname + (search || ''); }",
-        Output(ids.SHARE_URL, "children"), Input(ids.LANG, "value"), Input(ids.URL, "search"))
-
-    # 5. exports of the current view
-    @app.callback(Output(ids.DOWNLOAD, "data"), Output(ids.EXPORT_ERROR, "children"),
-                  Input({"type": ids.EXPORT_ITEM, "fmt": ALL}, "n_clicks"),
-                  State(ids.URL, "search"), State(ids.EXPORT_TEMPLATE, "value"), prevent_initial_call=True)
-    def download(clicks, search, template):
-        trigger = callback_context.triggered_id
-        if not isinstance(trigger, dict) or not any(clicks):
-            return no_update, no_update
-        state, _ = state_of(search, source)
-        current = source.current()
-        briefing = export.Briefing(filter_events(current.events, state.filters, vocab), vocab, state.filters, state.lang,
-                                   date=today_fn(), log_size=len(current.events),
-                                   log_updated=log_updated(current.meta, current.events), group=state.group)
-        fmt = trigger["fmt"]
-        try:
-            data = export.export_bytes(briefing, fmt, template or "slide")
-        except export.ExportError as exc:
-            return no_update, dbc.Alert(str(exc), color="danger", dismissable=True, className="py-2 small")
-        return dcc.send_bytes(data, export.file_name(briefing, fmt)), None
-
-    # 6. live reload: notice a changed file, keep the last good data when the new one is invalid
-    # no initial call: the page's layout already carries the version and the banner it is served with
-    @app.callback(Output(ids.DATA_VERSION, "data"), Output(ids.RELOAD_BANNER, "children"),
-                  Input(ids.RELOAD_TICK, "n_intervals"), State(ids.DATA_VERSION, "data"), State(ids.LANG, "value"),
-                  prevent_initial_call=True)
-    def reload(_n, version, lang):
-        current = source.current()
-        banner = problems_banner(current.problems if current.stale else [], lang)
-        return (current.version if current.version != version else no_update), banner
-
-    return view
+def _zoom(state: ViewState, relayout: dict | None) -> ViewState:
+    """The view with the timeline's zoom from Plotly's relayout event (kept in the URL as x0, x1)."""
+    relayout = relayout or {}
+    if relayout.get("xaxis.autorange"):
+        return dataclasses.replace(state, x0=None, x1=None)
+    lo, hi = relayout.get("xaxis.range[0]"), relayout.get("xaxis.range[1]")
+    if lo is None and isinstance(relayout.get("xaxis.range"), list):
+        lo, hi = relayout["xaxis.range"][:2]
+    if not (isinstance(lo, str) and isinstance(hi, str)):
+        return state
+    return dataclasses.replace(state, x0=lo[:10], x1=hi[:10])
 
 
 def _controls_from_state(state: ViewState) -> list:
     f = state.filters
-    return [f.date_from, f.date_to, list(f.countries), list(f.themes), list(f.types), f.min_importance,
-            list(f.statuses), f.query, state.group, state.lang, state.since, state.tab]
+    out = [list(v) if isinstance(v, tuple) else v for v in (getattr(f, name) for name in FILTER_CONTROLS)]
+    return out + [getattr(state, name) for name in VIEW_CONTROLS]
 
 
-def _state_from_controls(c: dict, event, source: LogSource) -> tuple[ViewState, list[str]]:
+def _state_from_controls(values: list, current: ViewState, event, source: LogSource) -> tuple[ViewState, list[str]]:
     """Build the state as if from a URL, so malformed input is dropped the same way, with a note."""
-    f = Filters(date_from=c[ids.DATE_FROM] or None, date_to=c[ids.DATE_TO] or None,
-                countries=tuple(c[ids.COUNTRY] or ()), themes=tuple(c[ids.THEME] or ()),
-                types=tuple(c[ids.TYPE] or ()), min_importance=int(c[ids.IMPORTANCE] or 1),
-                statuses=tuple(c[ids.STATUS] or ()), query=(c[ids.QUERY] or "").strip())
-    draft = ViewState(filters=f, lang=c[ids.LANG] or "en", group=c[ids.GROUP] or "country", event=event or None,
-                      since=c[ids.SINCE] or None, tab=c[ids.TABS] or "timeline")
+    filters = {}
+    for name, value in zip(FILTER_CONTROLS, values):
+        default = FILTER_BY_NAME[name].default
+        if isinstance(value, list):
+            value = tuple(value)
+        elif isinstance(value, str):
+            value = value.strip()
+        filters[name] = value if value not in (None, "", ()) else default
+    view = dict(zip(VIEW_CONTROLS, values[len(FILTER_CONTROLS):]))
+    draft = dataclasses.replace(
+        current, filters=Filters(**filters, chain=current.filters.chain), event=event or None,
+        lang=view["lang"] or "en", group=view["group"] or "country", since=view["since"] or None,
+        tab=view["tab"] or "timeline", months=int(view["months"] or 12))
     return state_of(state_to_query(draft), source)
 
 
@@ -232,23 +134,293 @@ def _notes(notes: list[str]):
                      id="url-notes-alert")
 
 
+# -- 2. everything shown is rendered from the URL ----------------------------------------------------
+
+def _register_render(app, source: LogSource, today_fn):
+    vocab = source.vocab
+
+    @functools.lru_cache(maxsize=64)
+    def _render(key: str, version: str, today, compact: bool = False) -> tuple:
+        # memoised per worker on (view, data version, day): a shared link opened by a whole team, or
+        # a filter toggled back, costs one computation; a changed log has a new version, so never stale
+        state, _ = state_of(key, source)
+        current = source.current()
+        events = current.events
+        df = filter_events(events, state.filters, vocab)
+        lang = state.lang
+        # plain dicts: sent as they are, converted to JSON once per cached view and never rebuilt
+        timeline = figures.timeline_figure(df, vocab, lang, state.group, selected=state.event, today=today,
+                                           highlight=_added_since(df, state.since), focus=state.filters.countries,
+                                           compact=compact, as_dict=True)
+        activity = figures.activity_figure(df, vocab, lang, today=today,
+                                           x_range=timeline["layout"]["xaxis"]["range"], as_dict=True)
+        counter = t("app.counter", lang, shown=len(df), total=len(events))
+        if len(df) > tables.GRID_LIMIT:
+            counter += t("app.grid_limit", lang, n=tables.GRID_LIMIT)
+        return (timeline, activity, counter, {"display": "block"} if df.empty else {"display": "none"},
+                tables.grid_rows(df, vocab, lang), column_defs(lang), _mode_hint(state),
+                _chain_head(state, df, events), _currency(current, today, lang))
+
+    def view(search: str, compact: bool = False) -> tuple:
+        """The rendered view of a URL search string (zoom applied), for a page's first paint too."""
+        state, _ = state_of(search or "", source)
+        out = _render(render_key(state), source.current().version, today_fn(), compact)
+        return (_zoomed(out[0], state),) + out[1:]
+
+    @app.callback(
+        Output(ids.TIMELINE, "figure"), Output(ids.ACTIVITY, "figure"), Output(ids.COUNTER, "children"),
+        Output(ids.EMPTY, "style"), Output(ids.TABLE, "rowData"), Output(ids.TABLE, "columnDefs"),
+        Output(ids.MODE_HINT, "children"), Output(ids.CHAIN_HEAD, "children"), Output(ids.CURRENCY, "children"),
+        Output(ids.PRERENDERED, "data"),
+        Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"), Input(ids.VIEWPORT, "data"),
+        State(ids.PRERENDERED, "data"),
+    )
+    def render(search, _version, viewport, shown):
+        state, _ = state_of(search or "", source)
+        compact = viewport == "phone"
+        key = {"key": render_key(state), "version": source.current().version, "compact": compact}
+        if shown and all(shown.get(k) == v for k, v in key.items()):
+            # the page already shows this view (a zoom, a tab or the outlook horizon changed):
+            # the table is filled once, on the first call (ag-grid created with rows in the layout
+            # can stay blank when its columns change later)
+            if shown.get("table"):
+                return (no_update,) * 10
+            out = view(search, compact)
+            return (no_update,) * 4 + out[4:6] + (no_update,) * 3 + ({**key, "table": True},)
+        return view(search, compact) + ({**key, "table": True},)
+
+    return view
+
+
+def _zoomed(figure: dict, state: ViewState) -> dict:
+    if not (state.x0 and state.x1):
+        return figure
+    layout = {**figure["layout"], "xaxis": {**figure["layout"]["xaxis"], "range": [state.x0, state.x1]}}
+    return {**figure, "layout": layout}
+
+
+def _mode_hint(state: ViewState) -> str | None:
+    f = state.filters
+    return t("app.mode_hint", state.lang) if len(f.countries) > 1 and f.country_mode == "any" else None
+
+
+def _chain_head(state: ViewState, df, events) -> str | None:
+    if not state.filters.chain:
+        return None
+    row = events[events["id"] == state.filters.chain]
+    title = field_text(row.iloc[0].to_dict(), "title", state.lang) if len(row) else state.filters.chain
+    return t("app.chain_view", state.lang, n=len(df), title=title)
+
+
+def _currency(current, today, lang: str) -> list:
+    cov = coverage_of(current.meta, current.events, today)
+    if not cov.through:
+        return []
+    parts = [html.Span(t("app.currency", lang, date=PartialDate.parse(cov.through).label(lang)),
+                       className="badge bg-secondary me-1", id="currency-through")]
+    if cov.past_due:
+        parts.append(dcc.Link(t("app.past_due", lang, n=cov.past_due), href=f"?tab=outlook&lang={lang}",
+                              className="badge bg-warning text-dark", id="currency-past-due"))
+    return parts
+
+
 def _added_since(df, since: str | None) -> set[str]:
     if not since:
         return set()
     return set(df.loc[(df["added"] != "") & (df["added"] >= since), "id"])
 
 
-def _column_defs(lang: str) -> list[dict]:
-    lab = {c: tables.header(c, lang) for c in ("date", "title", "countries", "themes", "type", "importance",
-                                                 "sources")}
+def column_defs(lang: str) -> list[dict]:
+    """The table's columns: newest first, status shown, dates and titles wrapping instead of cut."""
+    head = functools.partial(tables.header, lang=lang)
     return [
-        {"field": "date", "headerName": lab["date"], "valueFormatter": {"function": "params.data.date_label"},
-         "sort": "asc", "width": 150, "minWidth": 120},
-        {"field": "title", "headerName": lab["title"], "flex": 3, "minWidth": 240, "tooltipField": "title",
-         "wrapText": False},
-        {"field": "countries", "headerName": lab["countries"], "flex": 1, "minWidth": 110},
-        {"field": "themes", "headerName": lab["themes"], "flex": 1, "minWidth": 130},
-        {"field": "type", "headerName": lab["type"], "width": 130},
-        {"field": "importance", "headerName": lab["importance"], "width": 100},
-        {"field": "sources", "headerName": lab["sources"], "flex": 1, "minWidth": 120, "tooltipField": "sources"},
+        {"field": "date", "headerName": head("date"), "valueFormatter": {"function": "params.data.date_label"},
+         "sort": "desc", "width": 170, "minWidth": 150, "wrapText": True, "autoHeight": True},
+        {"field": "title", "headerName": head("title"), "flex": 3, "minWidth": 260, "wrapText": True,
+         "autoHeight": True, "tooltipField": "title"},
+        {"field": "status", "headerName": head("status"), "width": 130, "minWidth": 110},
+        {"field": "countries", "headerName": head("countries"), "flex": 1, "minWidth": 120, "wrapText": True,
+         "autoHeight": True},
+        {"field": "themes", "headerName": head("themes"), "flex": 1, "minWidth": 140, "wrapText": True,
+         "autoHeight": True},
+        {"field": "type", "headerName": head("type"), "width": 130, "minWidth": 110, "wrapText": True,
+         "autoHeight": True},
+        {"field": "importance", "headerName": head("importance"), "width": 90, "minWidth": 80},
+        {"field": "sources", "headerName": head("sources"), "flex": 1, "minWidth": 140, "tooltipField": "sources",
+         "wrapText": False, "autoHeight": False},
     ]
+
+
+# -- 3. detail panel, outlook, event selection --------------------------------------------------------
+
+def _register_panels(app, source: LogSource, today_fn) -> None:
+    vocab = source.vocab
+
+    @app.callback(Output(ids.DETAIL, "is_open"), Output(ids.DETAIL_BODY, "children"),
+                  Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"), State(ids.DETAIL, "is_open"))
+    def detail(search, _version, is_open):
+        state, _ = state_of(search, source)
+        if not state.event:  # leave a closed panel alone: no change, no needless "closed" to react to
+            return (False, None) if is_open else (no_update, no_update)
+        return True, detail_body(source.current().events, state.event, vocab, state.lang)
+
+    @app.callback(Output(ids.OUTLOOK, "children"), Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"),
+                  Input(ids.TABS, "active_tab"))
+    def outlook(search, _version, tab):
+        if tab != "outlook":  # built only when looked at
+            return no_update
+        state, _ = state_of(search, source)
+        return outlook_panel(source.current().events, state, vocab, today_fn())
+
+    @app.callback(Output(ids.EVENT, "data", allow_duplicate=True),
+                  Input(ids.TIMELINE, "clickData"), Input(ids.TABLE, "cellClicked"), Input(ids.TABLE, "eventData"),
+                  Input({"type": ids.RELATED_LINK, "id": ALL}, "n_clicks"), Input(ids.DETAIL, "is_open"),
+                  State(ids.EVENT, "data"), prevent_initial_call=True)
+    def select(click, cell, key, related, is_open, current):
+        trigger = callback_context.triggered_id
+        if trigger == ids.TIMELINE and click:
+            return click["points"][0].get("customdata") or no_update
+        if trigger == ids.TABLE:
+            chosen = callback_context.triggered[0]["prop_id"].endswith("eventData") and key or cell
+            return (chosen or {}).get("id") or (chosen or {}).get("rowId") or no_update
+        if isinstance(trigger, dict) and trigger.get("type") == ids.RELATED_LINK:
+            return trigger["id"] if any(related) else no_update
+        if trigger == ids.DETAIL and is_open is False and current:
+            return None
+        return no_update
+
+    @app.callback(Output(ids.FILTERS_COLLAPSE, "is_open"), Input(ids.FILTERS_TOGGLE, "n_clicks"),
+                  State(ids.FILTERS_COLLAPSE, "is_open"), prevent_initial_call=True)
+    def toggle_filters(_n, is_open):
+        return not is_open
+
+
+def outlook_panel(events, state: ViewState, vocab, today: dt.date) -> list:
+    """The outlook tab: planned events of the next months as a chart and a list, then the plans
+    whose date has passed and whose outcome is not confirmed."""
+    lang = state.lang
+    ahead = outlook_events(events, today, state.months, state.filters)
+    follow = needs_follow_up(filter_events(events, state.filters, vocab), today)
+    out = []
+    if ahead.empty:
+        out.append(dbc.Alert(t("app.outlook_empty", lang, n=state.months), color="light", id="outlook-empty"))
+    else:
+        fig = figures.outlook_figure(ahead, vocab, lang, state.group, today, state.months)
+        out += [dcc.Graph(id="outlook-graph", figure=fig, config=graph_config(lang, "korea-outlook")),
+                _event_list(ahead, vocab, lang, "outlook-list")]
+    if len(follow):
+        out += [html.H3(t("app.outlook_past_due", lang), className="h6 mt-3"),
+                _event_list(follow, vocab, lang, "outlook-past-due")]
+    return out
+
+
+def _event_list(df, vocab, lang: str, list_id: str) -> html.Ul:
+    rows = tables.chronology(df.sort_values("start"), vocab, lang, with_summary=False)
+    return html.Ul([html.Li([html.Strong(r.date), " — ",
+                             html.A(r.title, href=f"?event={r.id}&lang={lang}", className="event-link"),
+                             html.Span(f" ({r.status})", className="text-muted")])
+                    for r in rows.itertuples(index=False)], className="small", id=list_id)
+
+
+# -- 4. language: every label, option and placeholder ---------------------------------------------------
+
+def _register_language(app, vocab) -> None:
+    @app.callback(
+        Output({"type": ids.LABEL, "key": ALL, "slot": ALL}, "children"), Output(ids.COUNTRY, "options"),
+        Output(ids.THEME, "options"), Output(ids.TYPE, "options"), Output(ids.STATUS, "options"),
+        Output(ids.IMPORTANCE, "options"), Output(ids.GROUP, "options"), Output(ids.PRESET, "options"),
+        Output(ids.COUNTRY_MODE, "options"), Output(ids.QUERY, "placeholder"),
+        *[Output(c, "labels") for c in (ids.COUNTRY, ids.THEME, ids.TYPE)],
+        *[Output(c, "placeholder") for c in (ids.COUNTRY, ids.THEME, ids.TYPE)],
+        Output({"type": ids.EXPORT_ITEM, "fmt": ALL}, "children"),
+        Output("tab-timeline", "label"), Output("tab-table", "label"), Output("tab-outlook", "label"),
+        Output(ids.TIMELINE, "config"), Output(ids.ACTIVITY, "config"), Output(ids.TIMELINE_WRAP, "aria-label"),
+        Input(ids.LANG, "value"), State({"type": ids.LABEL, "key": ALL, "slot": ALL}, "id"),
+        State({"type": ids.EXPORT_ITEM, "fmt": ALL}, "id"),
+    )
+    def language(lang, label_ids, export_ids):
+        lang = lang if lang in UI_LANGS else "en"
+        labels = dropdown_labels(lang)
+        return ([t(i["key"], lang) for i in label_ids], options(vocab, "country", lang),
+                options(vocab, "theme", lang), options(vocab, "type", lang), options(vocab, "status", lang),
+                choice_options("importance", (1, 2, 3), lang), choice_options("group", ("country", "theme", "type"),
+                                                                              lang),
+                choice_options("preset", PRESETS, lang), mode_options(lang), t("app.search_ph", lang),
+                labels, labels, labels, *[t("dropdown.placeholder", lang)] * 3,
+                [t(f"format.{i['fmt']}", lang) for i in export_ids],
+                t("app.timeline", lang), t("app.table", lang), t("app.outlook", lang),
+                graph_config(lang, "korea-timeline"), graph_config(lang, "korea-timeline-activity", 360),
+                t("app.chart_alt", lang))
+
+
+# -- 5. exports of the current view ------------------------------------------------------------------
+
+def _register_export(app, source: LogSource, today_fn) -> None:
+    vocab = source.vocab
+
+    @app.callback(Output(ids.DOWNLOAD, "data"), Output(ids.EXPORT_ERROR, "children"),
+                  Input({"type": ids.EXPORT_ITEM, "fmt": ALL}, "n_clicks"),
+                  State(ids.URL, "search"), State(ids.EXPORT_TEMPLATE, "value"), prevent_initial_call=True)
+    def download(clicks, search, template):
+        trigger = callback_context.triggered_id
+        if not isinstance(trigger, dict) or not any(clicks):
+            return no_update, no_update
+        state, _ = state_of(search, source)
+        briefing = briefing_of(source, state, today_fn())
+        fmt = trigger["fmt"]
+        try:
+            data = export.export_bytes(briefing, fmt, template or "slide")
+        except export.ExportError as exc:
+            return no_update, dbc.Alert(t("app.export_failed", state.lang, error=exc), color="danger",
+                                        dismissable=True, className="py-2 small")
+        return dcc.send_bytes(data, export.file_name(briefing, fmt)), None
+
+    # live reload: notice a changed file, keep the last good data when the new one is invalid
+    # no initial call: the page's layout already carries the version and the banner it is served with
+    @app.callback(Output(ids.DATA_VERSION, "data"), Output(ids.RELOAD_BANNER, "children"),
+                  Input(ids.RELOAD_TICK, "n_intervals"), State(ids.DATA_VERSION, "data"), State(ids.LANG, "value"),
+                  prevent_initial_call=True)
+    def reload(_n, version, lang):
+        current = source.current()
+        banner = problems_banner(current.problems if current.stale else [], lang)
+        return (current.version if current.version != version else no_update), banner
+
+
+def briefing_of(source: LogSource, state: ViewState, today: dt.date) -> export.Briefing:
+    """What an export of this view says about itself: events, filters, data version and coverage."""
+    current = source.current()
+    cov = coverage_of(current.meta, current.events, today)
+    return export.Briefing(filter_events(current.events, state.filters, source.vocab), source.vocab, state.filters,
+                           state.lang, date=today, log_size=len(current.events),
+                           log_updated=log_updated(current.meta, current.events), group=state.group,
+                           through=cov.through, past_due=cov.past_due)
+
+
+# -- 6. in the browser only -----------------------------------------------------------------------------
+
+def _register_client(app) -> None:
+    app.clientside_callback(  # a phone's width gets a compact timeline (fewer lanes, no range slider)
+        "function(_){ return window.innerWidth < 576 ? 'phone' : 'wide'; }",
+        Output(ids.VIEWPORT, "data"), Input(ids.URL, "pathname"))
+    app.clientside_callback(  # the link "Copy link" copies: built from the search the view writes
+        "function(lang, search){ document.documentElement.lang = lang || 'en';"
+        " var texts = document.getElementById('copied-texts');"
+        " if (texts && texts.dataset['title' + (lang || 'en').charAt(0).toUpperCase() + (lang || 'en').slice(1)]) {"
+        "   document.title = texts.dataset['title' + (lang || 'en').charAt(0).toUpperCase() + (lang || 'en').slice(1)]; }"
+        " return window.location.origin + window.location.pathname + (search || ''); }",
+        Output(ids.SHARE_URL, "children"), Input(ids.LANG, "value"), Input(ids.URL, "search"))
+    app.clientside_callback(  # copy, with a fallback where the Clipboard API is not allowed (plain http)
+        """function(n, url, lang) {
+            if (!n) { return window.dash_clientside.no_update; }
+            var texts = document.getElementById('copied-texts');
+            var copied = (texts && texts.dataset[lang]) || 'Link copied';
+            try { navigator.clipboard.writeText(url).catch(function(){ fallbackCopy(url); }); }
+            catch (e) { fallbackCopy(url); }
+            function fallbackCopy(text) {
+                var box = document.createElement('textarea'); box.value = text; document.body.appendChild(box);
+                box.select(); try { document.execCommand('copy'); } catch (e) {} box.remove();
+            }
+            return copied;
+        }""",
+        Output(ids.COPY_STATUS, "children"), Input(ids.COPY, "n_clicks"), State(ids.SHARE_URL, "children"),
+        State(ids.LANG, "value"), prevent_initial_call=True)
