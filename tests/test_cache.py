@@ -5,6 +5,7 @@ import os
 import pandas as pd
 
 from timeline import load
+from timeline.frame import COLUMNS
 from timeline.load import read_log
 
 from .conftest import DATA
@@ -62,7 +63,7 @@ def test_a_foreign_pickle_is_not_trusted(tmp_path):
     read_log(log, cache=tmp_path / "c")
     (cached,) = cache_files(tmp_path / "c")
     cached.write_bytes(pickle.dumps((pd.DataFrame({"x": [1]}), [], {})))
-    assert list(read_log(log, cache=tmp_path / "c").events.columns) == list(load.COLUMNS)
+    assert list(read_log(log, cache=tmp_path / "c").events.columns) == list(COLUMNS)
 
 
 def _load_many(args):

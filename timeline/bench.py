@@ -67,8 +67,9 @@ def measure_size(n: int, folder: Path, repeat: int, log=print) -> dict:
     from . import export, figures
     from dash._utils import to_json as dash_json  # what Dash sends
 
-    from .load import _settle_heap, load_vocab, parse_log, read_log
+    from .load import load_vocab, parse_log, read_log
     from .query import Filters, filter_events
+    from .source import settle_heap
     from .synth import synth_log
 
     vocab = load_vocab()
@@ -126,7 +127,7 @@ RESULT = {{"warm_load_s": best}}
     log(f"  {n:>7,} events: loads measured")
 
     df = read_log(path, vocab, cache=cache).events
-    _settle_heap()  # as the app does with the log it serves (LogSource)
+    settle_heap()  # as the app does with the log it serves (LogSource)
     flt = Filters(date_from="2020-01", countries=("KP", "RU"), min_importance=2)
     r["filter_ms"], sub = _best(lambda: filter_events(df, flt, vocab), max(repeat, 3), warm=True)
     r["filter_ms"] *= 1000

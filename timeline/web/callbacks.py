@@ -9,9 +9,10 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback_context, dcc, html, no_update
 
 from .. import export, figures, tables
-from ..load import LogSource, log_updated
+from ..load import log_updated
 from ..outlook import outlook_events
 from ..query import (Filters, ViewState, filter_events, preset_window, state_from_query, state_to_query)
+from ..source import LogSource
 from . import ids
 from .detail import detail_body
 from .layout import (FORMAT_TEXT, FORMAT_TEXT_JA, GROUP_TEXT, PRESET_TEXT, TEXT, importance_options, options,
