@@ -18,6 +18,7 @@ from .load import InvalidLog, load_vocab, read_log
 from .model import Vocabulary
 from .validate import Problem, errors
 
+
 @dataclass
 class LogState:
     """The events being served and what the newest read of the file found."""

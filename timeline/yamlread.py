@@ -142,9 +142,13 @@ class _Walker:
         if node.tag not in (_SEQ, _MAP):
             self.refuse(node)
             return None
-        value, keys = self.value, self.keys
         if cls is _SEQUENCE:
+            value = self.value
             return [value(child) for child in node.value]
+        return self.mapping(node)
+
+    def mapping(self, node: yaml.MappingNode) -> dict:
+        value, keys = self.value, self.keys
         out: dict = {}
         for key_node, value_node in node.value:
             # plain-text keys and values, by far the most nodes, are handled inline
@@ -165,7 +169,7 @@ class _Walker:
                 key = value(key_node)
                 if self.exhausted:
                     break
-                if not isinstance(key, (str, int, float, bool)) or key is None:
+                if not isinstance(key, (str, int, float, bool)):  # None and lists: their text
                     key = str(key)
             if key in out:
                 self.problems.append(Problem(
