@@ -77,7 +77,7 @@ def _load_many(args):
 
 
 def test_two_processes_loading_at_once_do_not_corrupt_it(tmp_path):
-    from timeline.synth import synth_log
+    from timeline.devtools.synth import synth_log
 
     log = tmp_path / "events.yaml"
     log.write_text(synth_log(300, 3, load.load_vocab()))
@@ -97,7 +97,7 @@ def test_unwritable_cache_folder_does_not_break_loading(tmp_path):
 
 
 def test_synthetic_logs_are_valid_and_deterministic():
-    from timeline.synth import synth_log
+    from timeline.devtools.synth import synth_log
 
     vocab = load.load_vocab()
     a, b = synth_log(200, 7, vocab), synth_log(200, 7, vocab)

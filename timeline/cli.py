@@ -219,7 +219,7 @@ def cmd_stamp(args) -> int:
 
 
 def cmd_synth(args) -> int:
-    from .synth import synth_log
+    from .devtools.synth import synth_log
 
     if args.events < 1:
         raise UsageError("--events must be at least 1")
@@ -229,7 +229,7 @@ def cmd_synth(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from . import bench
+    from .devtools import bench
 
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -241,7 +241,7 @@ def cmd_bench(args) -> int:
 
 
 def cmd_loadtest(args) -> int:
-    from . import loadtest
+    from .devtools import loadtest
 
     if not (1 <= args.clients <= 500 and 1 <= args.seconds <= 600):
         raise UsageError("--clients 1..500 and --seconds 1..600 (the run is bounded)")
