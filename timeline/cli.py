@@ -16,7 +16,11 @@ from .export import FORMATS, TEMPLATES
 from .query import GROUPS, Filters, filter_events
 from .validate import errors, problems_json
 
-DEFAULT_EVENTS = Path(__file__).resolve().parent.parent / "events.yaml"
+_CHECKOUT = Path(__file__).resolve().parent.parent
+# run from the repository: its curated log; installed (pip install .): events.yaml in the current folder
+_IN_CHECKOUT = (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "events.yaml").is_file()
+DEFAULT_EVENTS = _CHECKOUT / "events.yaml" if _IN_CHECKOUT else Path("events.yaml")
+_DEFAULT_TEXT = "the repository's events.yaml" if _IN_CHECKOUT else "events.yaml in the current folder"
 
 EXAMPLES = {
     "validate": "python -m timeline validate events.yaml",
@@ -296,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("validate", "check one or more logs; print every problem with its location and code")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="log files (default: the bundled events.yaml)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help=f"log files (default: {_DEFAULT_TEXT})")
     p.add_argument("--json", action="store_true", help="print the problems as JSON")
     p.set_defaults(func=cmd_validate)
 
@@ -371,7 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _events_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--events", default=str(DEFAULT_EVENTS), metavar="PATH",
-                   help="the log to read (default: the bundled events.yaml)")
+                   help=f"the log to read (default: {_DEFAULT_TEXT})")
 
 
 def main(argv: list[str] | None = None) -> int:
