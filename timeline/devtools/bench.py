@@ -24,7 +24,7 @@ from .serving import ROOT, serve_app, serve_folder
 PEERS_DIR = ROOT / "bench" / "peers"        # git-ignored: npm installs the peers here
 PEER_PACKAGES = {"vis-timeline": "vis-timeline@8", "timelinejs": "@knight-lab/timelinejs@3"}
 
-# name -> (metric key, size, limit in the metric's unit, "le")
+# (target, metric key, events, upper limit in the metric's unit)
 TARGETS = [
     ("10,000 events cold load+validate <= 1.5 s", "cold_load_s", 10000, 1.5),
     ("100,000 events warm load <= 1 s", "warm_load_s", 100000, 1.0),
@@ -180,11 +180,12 @@ new MutationObserver(() => {
 """
 
 
-def _wait_js(driver, script: str, timeout: float) -> float:
+def _wait_js(driver, script: str, timeout: float) -> None:
+    """Return once `script` returns true in the page (times are taken in the page: PAINT_MARKS)."""
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         if driver.execute_script(script):
-            return time.perf_counter()
+            return
         time.sleep(0.01)
     raise TimeoutError(script)
 
@@ -222,7 +223,7 @@ def measure_browser(n: int, folder: Path, driver, repeat: int = 3) -> dict:
 
 # -- peers ---------------------------------------------------------------------------------------------
 
-def install_peers(log=print) -> dict[str, Path]:
+def install_peers(log=print) -> None:
     """npm-install vis-timeline and TimelineJS into bench/peers (git-ignored)."""
     PEERS_DIR.mkdir(parents=True, exist_ok=True)
     if not (PEERS_DIR / "package.json").exists():
@@ -232,7 +233,6 @@ def install_peers(log=print) -> dict[str, Path]:
         log(f"  installing peers from the npm registry: {', '.join(need)}")
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", *need], cwd=PEERS_DIR, check=True,
                        timeout=600)
-    return {name: _peer_asset(name) for name in PEER_PACKAGES}
 
 
 def _peer_asset(name: str) -> Path | None:
