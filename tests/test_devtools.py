@@ -83,7 +83,7 @@ def test_the_runtime_never_imports_the_tooling():
 
 
 def test_a_benchmark_measurement_runs_in_a_fresh_process(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "timeline.devtools.bench", "cold-load", str(DATA / "valid.yaml"),
+    out = subprocess.run([sys.executable, "-m", "timeline.devtools.measure", "cold-load", str(DATA / "valid.yaml"),
                           "--cache", str(tmp_path / "cache")], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)

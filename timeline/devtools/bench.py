@@ -7,8 +7,6 @@ come from the same headless Chromium for our app and for the peers (vis-timeline
 """
 from __future__ import annotations
 
-import argparse
-import gc
 import json
 import os
 import shutil
@@ -48,8 +46,8 @@ def _best(fn, repeat: int, warm: bool = False) -> tuple[float, object]:
 
 
 def _child(measure: str, *args) -> dict:
-    """Run one measurement of this module (see main) in a fresh Python: {"s": seconds, "peak_mb": MB}."""
-    out = subprocess.run([sys.executable, "-m", "timeline.devtools.bench", measure, *map(str, args)],
+    """One measurement of `measure.py` in a fresh Python: {"s": seconds, "peak_mb": MB}."""
+    out = subprocess.run([sys.executable, "-m", "timeline.devtools.measure", measure, *map(str, args)],
                          capture_output=True, text=True, cwd=ROOT, timeout=900)
     if out.returncode:
         raise RuntimeError(out.stderr[-2000:])
@@ -437,82 +435,3 @@ def format_table(result: dict) -> str:
         v = t["value"]
         lines.append(f"  [{mark}] {t['target']}: " + ("not measured" if v is None else f"{v:.3f}"))
     return "\n".join(lines)
-
-
-# -- measurements in a fresh process (run by _child) -------------------------------------------------
-
-def time_json_loads(path: str, repeat: int) -> float:
-    """The floor: best time of json.loads of the same events as JSON (collector paused, as ours)."""
-    best = float("inf")
-    for _ in range(repeat):
-        data = Path(path).read_bytes()
-        gc.disable()
-        start = time.perf_counter()
-        json.loads(data)
-        best = min(best, time.perf_counter() - start)
-        gc.enable()
-    return best
-
-
-def time_cold_load(path: str, cache: str | None) -> float:
-    """One load with nothing cached yet (writing the cache into `cache`, if given)."""
-    from ..load import read_log
-
-    start = time.perf_counter()
-    report = read_log(path, cache=cache or False)
-    took = time.perf_counter() - start
-    if not report.ok:
-        raise RuntimeError(f"{path} is not a valid log")
-    return took
-
-
-def time_warm_load(path: str, cache: str, repeat: int, events: int) -> float:
-    """Best of `repeat` loads from the cache, one log in memory at a time (so the peak is that of one)."""
-    from ..load import read_log
-
-    best, report = float("inf"), None
-    for _ in range(repeat):
-        report = None
-        gc.collect()
-        start = time.perf_counter()
-        report = read_log(path, cache=cache)
-        best = min(best, time.perf_counter() - start)
-    if not (report.ok and len(report.events) == events):
-        raise RuntimeError(f"{path}: expected {events} valid events from the cache")
-    return best
-
-
-def _peak_mb() -> float:
-    """This process's peak resident size (VmHWM; ru_maxrss would carry the parent's across exec)."""
-    with open("/proc/self/status") as fh:
-        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM")) / 1024
-
-
-def main(argv: list[str] | None = None) -> None:
-    """`python -m timeline.devtools.bench MEASURE ...`: print {"s": seconds, "peak_mb": MB} as JSON."""
-    parser = argparse.ArgumentParser(prog="python -m timeline.devtools.bench",
-                                     description="one benchmark measurement in a fresh process")
-    sub = parser.add_subparsers(dest="measure", required=True)
-    p = sub.add_parser("json-loads")
-    p.add_argument("path")
-    p.add_argument("--repeat", type=int, default=1)
-    p = sub.add_parser("cold-load")
-    p.add_argument("path")
-    p.add_argument("--cache", help="cache folder to write (default: no cache)")
-    p = sub.add_parser("warm-load")
-    p.add_argument("path")
-    p.add_argument("--cache", required=True)
-    p.add_argument("--repeat", type=int, default=1)
-    p.add_argument("--events", type=int, required=True, help="how many events the log holds")
-    args = parser.parse_args(argv)
-    if args.measure == "json-loads":
-        took = time_json_loads(args.path, args.repeat)
-    elif args.measure == "cold-load":
-        took = time_cold_load(args.path, args.cache)
-    else:
-        took = time_warm_load(args.path, args.cache, args.repeat, args.events)
-    print(json.dumps({"s": took, "peak_mb": _peak_mb()}))
-
-
-if __name__ == "__main__":
-    main()
