@@ -245,8 +245,10 @@ def cmd_bench(args) -> int:
 
 
 def cmd_loadtest(args) -> int:
-    from .devtools import loadtest
+    from .devtools import loadtest, serving
 
+    if not serving.APP.is_file():
+        raise UsageError("the load test serves app.py (gunicorn app:server): run it from the repository")
     if not (1 <= args.clients <= 500 and 1 <= args.seconds <= 600):
         raise UsageError("--clients 1..500 and --seconds 1..600 (the run is bounded)")
     result = loadtest.run(Path(args.events), args.workers, args.clients, args.seconds,

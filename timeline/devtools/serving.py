@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout: app.py, events.yaml, bench/
+APP = ROOT / "app.py"  # what gunicorn serves as app:server (only in a checkout, not in an installed package)
 HOST = "127.0.0.1"  # only loopback is ever served or contacted
 
 
@@ -83,6 +84,8 @@ def serve_app(events: str | Path) -> Iterator[str]:
 @contextmanager
 def gunicorn(events: str | Path, workers: int, port: int) -> Iterator[subprocess.Popen]:
     """`gunicorn app:server` as deployed, with `workers` processes, serving `events` on `port`."""
+    if not APP.is_file():
+        raise FileNotFoundError(f"{APP} is missing: gunicorn serves app:server from the repository")
     args = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{HOST}:{port}", "--timeout", "60",
             "--log-level", "warning", "app:server"]
     with server_process(args, port, env={"TIMELINE_EVENTS": str(events)}) as proc:
