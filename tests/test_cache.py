@@ -5,6 +5,7 @@ import os
 import pandas as pd
 
 from timeline import load
+from timeline.frame import COLUMNS
 from timeline.load import read_log
 
 from .conftest import DATA
@@ -62,7 +63,7 @@ def test_a_foreign_pickle_is_not_trusted(tmp_path):
     read_log(log, cache=tmp_path / "c")
     (cached,) = cache_files(tmp_path / "c")
     cached.write_bytes(pickle.dumps((pd.DataFrame({"x": [1]}), [], {})))
-    assert list(read_log(log, cache=tmp_path / "c").events.columns) == list(load.COLUMNS)
+    assert list(read_log(log, cache=tmp_path / "c").events.columns) == list(COLUMNS)
 
 
 def _load_many(args):
@@ -76,7 +77,7 @@ def _load_many(args):
 
 
 def test_two_processes_loading_at_once_do_not_corrupt_it(tmp_path):
-    from timeline.synth import synth_log
+    from timeline.devtools.synth import synth_log
 
     log = tmp_path / "events.yaml"
     log.write_text(synth_log(300, 3, load.load_vocab()))
@@ -96,7 +97,7 @@ def test_unwritable_cache_folder_does_not_break_loading(tmp_path):
 
 
 def test_synthetic_logs_are_valid_and_deterministic():
-    from timeline.synth import synth_log
+    from timeline.devtools.synth import synth_log
 
     vocab = load.load_vocab()
     a, b = synth_log(200, 7, vocab), synth_log(200, 7, vocab)

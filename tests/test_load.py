@@ -199,7 +199,7 @@ def test_log_source_keeps_the_last_good_events_and_frees_old_ones(tmp_path):
     import os
     import weakref
 
-    from timeline.load import LogSource
+    from timeline.source import LogSource
 
     from .conftest import event_yaml
 

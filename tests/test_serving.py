@@ -2,8 +2,8 @@
 import http.client
 import json
 
-from timeline.bench import _free_port
-from timeline.loadtest import callback_body, gunicorn, render_key
+from timeline.devtools.loadtest import callback_body, render_key
+from timeline.devtools.serving import free_port, gunicorn
 
 from .conftest import DATA
 
@@ -11,7 +11,7 @@ from .conftest import DATA
 def test_gunicorn_workers_share_no_state_that_breaks(tmp_path):
     log = tmp_path / "events.yaml"
     log.write_text((DATA / "valid.yaml").read_text())
-    port = _free_port()
+    port = free_port()
     with gunicorn(log, workers=3, port=port):
         key = render_key(port)
         counters = set()

@@ -17,7 +17,11 @@ from .query import FILTERS, GROUPS, Filters, filter_events
 from .text import UI_LANGS, t
 from .validate import errors, problems_json
 
-DEFAULT_EVENTS = Path(__file__).resolve().parent.parent / "events.yaml"
+_CHECKOUT = Path(__file__).resolve().parent.parent
+# run from the repository: its curated log; installed (pip install .): events.yaml in the current folder
+_IN_CHECKOUT = (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "events.yaml").is_file()
+DEFAULT_EVENTS = _CHECKOUT / "events.yaml" if _IN_CHECKOUT else Path("events.yaml")
+_DEFAULT_TEXT = "the repository's events.yaml" if _IN_CHECKOUT else "events.yaml in the current folder"
 
 EXAMPLES = {
     "validate": "python -m timeline validate events.yaml",
@@ -213,7 +217,7 @@ def cmd_stamp(args) -> int:
 
 
 def cmd_synth(args) -> int:
-    from .synth import synth_log
+    from .devtools.synth import synth_log
 
     if args.events < 1:
         raise UsageError("--events must be at least 1")
@@ -223,7 +227,7 @@ def cmd_synth(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from . import bench
+    from .devtools import bench
 
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -235,8 +239,10 @@ def cmd_bench(args) -> int:
 
 
 def cmd_loadtest(args) -> int:
-    from . import loadtest
+    from .devtools import loadtest, serving
 
+    if not serving.APP.is_file():
+        raise UsageError("the load test serves app.py (gunicorn app:server): run it from the repository")
     if not (1 <= args.clients <= 500 and 1 <= args.seconds <= 600):
         raise UsageError("--clients 1..500 and --seconds 1..600 (the run is bounded)")
     result = loadtest.run(Path(args.events), args.workers, args.clients, args.seconds,
@@ -291,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("validate", "check one or more logs; print every problem with its location and code")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="log files (default: the bundled events.yaml)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help=f"log files (default: {_DEFAULT_TEXT})")
     p.add_argument("--json", action="store_true", help="print the problems as JSON")
     p.set_defaults(func=cmd_validate)
 
@@ -366,7 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _events_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--events", default=str(DEFAULT_EVENTS), metavar="PATH",
-                   help="the log to read (default: the bundled events.yaml)")
+                   help=f"the log to read (default: {_DEFAULT_TEXT})")
 
 
 def main(argv: list[str] | None = None) -> int:

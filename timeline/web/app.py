@@ -11,7 +11,8 @@ import dash
 import dash_bootstrap_components as dbc  # noqa: F401  (registers the components' local bundles)
 import flask
 
-from ..load import LogSource, load_vocab
+from ..load import load_vocab
+from ..source import LogSource
 from ..text import UI_LANGS, catalogue, t
 from . import callbacks
 from .layout import build_layout

@@ -10,11 +10,12 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback_context, dcc, html, no_update
 
 from .. import export, figures, tables
-from ..load import LogSource, log_updated
+from ..load import log_updated
 from ..model import PartialDate
 from ..outlook import coverage_of, needs_follow_up, outlook_events
 from ..query import (FILTER_BY_NAME, Filters, ViewState, filter_events, preset_window, state_from_query,
                      state_to_query)
+from ..source import LogSource
 from ..text import UI_LANGS, field_text, t
 from . import ids
 from .detail import detail_body

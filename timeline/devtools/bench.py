@@ -10,21 +10,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import textwrap
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from .loadtest import callback_body
+from .serving import ROOT, serve_app, serve_folder
+
 PEERS_DIR = ROOT / "bench" / "peers"        # git-ignored: npm installs the peers here
 PEER_PACKAGES = {"vis-timeline": "vis-timeline@8", "timelinejs": "@knight-lab/timelinejs@3"}
 
-# name -> (metric key, size, limit in the metric's unit, "le")
+# (target, metric key, events, upper limit in the metric's unit)
 TARGETS = [
     ("10,000 events cold load+validate <= 1.5 s", "cold_load_s", 10000, 1.5),
     ("100,000 events warm load <= 1 s", "warm_load_s", 100000, 1.0),
@@ -47,16 +45,10 @@ def _best(fn, repeat: int, warm: bool = False) -> tuple[float, object]:
     return best, value
 
 
-def _child(code: str, env: dict | None = None) -> dict:
-    """Run `code` in a fresh Python; it prints one JSON object. Adds the child's peak RSS in MB."""
-    wrapper = code + textwrap.dedent("""
-        import json as _j
-        # VmHWM is this process's own peak (ru_maxrss would carry the parent's across exec)
-        RESULT["peak_mb"] = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
-        print(_j.dumps(RESULT))
-    """)
-    out = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, cwd=ROOT,
-                         env={**os.environ, **(env or {})}, timeout=900)
+def _child(measure: str, *args) -> dict:
+    """One measurement of `measure.py` in a fresh Python: {"s": seconds, "peak_mb": MB}."""
+    out = subprocess.run([sys.executable, "-m", "timeline.devtools.measure", measure, *map(str, args)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=900)
     if out.returncode:
         raise RuntimeError(out.stderr[-2000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -64,11 +56,12 @@ def _child(code: str, env: dict | None = None) -> dict:
 
 def measure_size(n: int, folder: Path, repeat: int, log=print) -> dict:
     """Library-level figures for a log of n events (no browser)."""
-    from . import export, figures
-    from dash._utils import to_json as dash_json  # what Dash sends
+    from plotly.io.json import to_json_plotly  # what Dash serialises figures with
 
-    from .load import _settle_heap, load_vocab, parse_log, read_log
-    from .query import Filters, filter_events
+    from .. import export, figures
+    from ..load import load_vocab, parse_log, read_log
+    from ..query import Filters, filter_events
+    from ..source import settle_heap
     from .synth import synth_log
 
     vocab = load_vocab()
@@ -85,48 +78,19 @@ def measure_size(n: int, folder: Path, repeat: int, log=print) -> dict:
         records, *_ = parse_log(path.read_bytes(), str(path))
         json_path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
         del records
-    floor = _child(f"""
-import gc, json, time
-best = 1e9
-for _ in range({repeat}):
-    data = open({str(json_path)!r}, "rb").read()
-    gc.disable(); t = time.perf_counter(); json.loads(data); best = min(best, time.perf_counter() - t); gc.enable()
-RESULT = {{"s": best}}
-""")
-    r["json_loads_s"] = floor["s"]
-
-    cold = _child(f"""
-import time
-from timeline.load import read_log
-t = time.perf_counter(); rep = read_log({str(path)!r}, cache={str(cache)!r}); el = time.perf_counter() - t
-assert rep.ok
-RESULT = {{"cold_load_s": el}}
-""")
-    r["cold_load_s"], r["cold_peak_mb"] = cold["cold_load_s"], cold["peak_mb"]
+    r["json_loads_s"] = _child("json-loads", json_path, "--repeat", repeat)["s"]
+    cold = _child("cold-load", path, "--cache", cache)
+    r["cold_load_s"], r["cold_peak_mb"] = cold["s"], cold["peak_mb"]
     if n <= 10000:  # best of three cold loads where it is cheap (also in --quick: the machine is noisy)
         for _ in range(max(repeat, 3) - 1):
-            again = _child(f"""
-import time
-from timeline.load import read_log
-t = time.perf_counter(); rep = read_log({str(path)!r}, cache=False); RESULT = {{"s": time.perf_counter() - t}}
-""")
-            r["cold_load_s"] = min(r["cold_load_s"], again["s"])
-    warm = _child(f"""
-import gc, time
-from timeline.load import read_log
-best, rep = 1e9, None
-for _ in range({repeat}):
-    rep = None; gc.collect()  # one log in memory at a time: the peak is that of a single warm load
-    t = time.perf_counter(); rep = read_log({str(path)!r}, cache={str(cache)!r}); best = min(best, time.perf_counter() - t)
-assert rep.ok and len(rep.events) == {n}
-RESULT = {{"warm_load_s": best}}
-""")
-    r["warm_load_s"], r["warm_peak_mb"] = warm["warm_load_s"], warm["peak_mb"]
+            r["cold_load_s"] = min(r["cold_load_s"], _child("cold-load", path)["s"])
+    warm = _child("warm-load", path, "--cache", cache, "--repeat", repeat, "--events", n)
+    r["warm_load_s"], r["warm_peak_mb"] = warm["s"], warm["peak_mb"]
     r["floor_ratio"] = r["cold_load_s"] / r["json_loads_s"]
     log(f"  {n:>7,} events: loads measured")
 
     df = read_log(path, vocab, cache=cache).events
-    _settle_heap()  # as the app does with the log it serves (LogSource)
+    settle_heap()  # as the app does with the log it serves (LogSource)
     flt = Filters(date_from="2020-01", countries=("KP", "RU"), min_importance=2)
     r["filter_ms"], sub = _best(lambda: filter_events(df, flt, vocab), max(repeat, 3), warm=True)
     r["filter_ms"] *= 1000
@@ -137,7 +101,7 @@ RESULT = {{"warm_load_s": best}}
                                  max(repeat, 3), warm=True)
     r["figure_ms"] *= 1000
     r["filter_figure_ms"] = r["filter_ms"] + r["figure_ms"]
-    r["json_sent_mb"] = round(sum(len(dash_json(f)) for f in figs) / 1e6, 2)
+    r["json_sent_mb"] = round(sum(len(to_json_plotly(f)) for f in figs) / 1e6, 2)
     r["callback_ms"] = _callback_round_trip(path, repeat) * 1000
     log(f"  {n:>7,} events: filter, figure and callback measured")
     briefing = export.Briefing(sub, vocab, flt)
@@ -153,8 +117,7 @@ RESULT = {{"warm_load_s": best}}
 
 def _callback_round_trip(path: Path, repeat: int) -> float:
     """A filter change through Dash's HTTP endpoint (Flask test client): request, callback, JSON."""
-    from .loadtest import callback_body
-    from .web.app import create_app
+    from ..web.app import create_app
 
     app = create_app(path)
     client = app.server.test_client()
@@ -173,39 +136,8 @@ def _callback_round_trip(path: Path, repeat: int) -> float:
 
 # -- browser ------------------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def _serve_app(path: Path):
-    port = _free_port()
-    code = (f"from timeline.web.app import create_app\n"
-            f"create_app({str(path)!r}).run(host='127.0.0.1', port={port}, debug=False)")
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        _wait_port(port, 120)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
-def _wait_port(port: int, timeout: float) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port}")
-
-
 def browser():
+    """Headless Chromium (selenium) that records paint times in the page (see PAINT_MARKS)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
@@ -246,11 +178,12 @@ new MutationObserver(() => {
 """
 
 
-def _wait_js(driver, script: str, timeout: float) -> float:
+def _wait_js(driver, script: str, timeout: float) -> None:
+    """Return once `script` returns true in the page (times are taken in the page: PAINT_MARKS)."""
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         if driver.execute_script(script):
-            return time.perf_counter()
+            return
         time.sleep(0.01)
     raise TimeoutError(script)
 
@@ -267,7 +200,7 @@ def measure_browser(n: int, folder: Path, driver, repeat: int = 3) -> dict:
 
     path = folder / f"synth-{n}.yaml"
     first, redraw = float("inf"), float("inf")
-    with _serve_app(path) as url:
+    with serve_app(path) as url:
         driver.get(url + "/")  # warm the server's cache and the browser's script cache
         _wait_js(driver, DRAWN, 120)
         for _ in range(repeat):
@@ -288,7 +221,7 @@ def measure_browser(n: int, folder: Path, driver, repeat: int = 3) -> dict:
 
 # -- peers ---------------------------------------------------------------------------------------------
 
-def install_peers(log=print) -> dict[str, Path]:
+def install_peers(log=print) -> None:
     """npm-install vis-timeline and TimelineJS into bench/peers (git-ignored)."""
     PEERS_DIR.mkdir(parents=True, exist_ok=True)
     if not (PEERS_DIR / "package.json").exists():
@@ -298,7 +231,6 @@ def install_peers(log=print) -> dict[str, Path]:
         log(f"  installing peers from the npm registry: {', '.join(need)}")
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", *need], cwd=PEERS_DIR, check=True,
                        timeout=600)
-    return {name: _peer_asset(name) for name in PEER_PACKAGES}
 
 
 def _peer_asset(name: str) -> Path | None:
@@ -313,11 +245,11 @@ def _peer_asset(name: str) -> Path | None:
 
 
 def _peer_page(name: str, n: int, folder: Path) -> Path:
-    from .load import read_log
+    from ..load import read_log
 
     df = read_log(folder / f"synth-{n}.yaml", cache=folder / f"cache-{n}").events
     items = [{"id": i, "content": t, "start": s.strftime("%Y-%m-%d"), "group": c[0]}
-             for i, (t, s, c) in enumerate(zip(df["title_en"], df["start"], df["countries"]))]
+             for i, (t, s, c) in enumerate(zip(df["title_en"], df["start"], df["countries"], strict=True))]
     if name == "vis-timeline":
         groups = sorted({it["group"] for it in items})
         body = f"""<div id="tl"></div>
@@ -331,13 +263,15 @@ tl.on('changed', () => {{ if (document.querySelector('.vis-item')) window.__draw
     else:
         css = "/node_modules/@knight-lab/timelinejs/dist/css/timeline.css"
         js = "/" + str(_peer_asset("timelinejs").relative_to(PEERS_DIR))
-        events = [{"start_date": dict(zip(("year", "month", "day"), it["start"].split("-"))),
+        events = [{"start_date": dict(zip(("year", "month", "day"), it["start"].split("-"), strict=True)),
                    "text": {"headline": it["content"]}} for it in items]
         body = f"""<link rel="stylesheet" href="{css}"><div id="tl" style="width:100%;height:600px"></div>
 <script src="{js}"></script>
 <script>
 window.timeline = new TL.Timeline('tl', {{events: {json.dumps(events)}}});
-const check = () => {{ if (document.querySelector('.tl-timemarker')) window.__drawn = true; else setTimeout(check, 10); }};
+const check = () => {{
+  if (document.querySelector('.tl-timemarker')) window.__drawn = true; else setTimeout(check, 10);
+}};
 check();
 </script>"""
     page = PEERS_DIR / f"{name}-{n}.html"
@@ -345,30 +279,11 @@ check();
     return page
 
 
-@contextmanager
-def _serve_folder(folder: Path):
-    import functools
-    import http.server
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-
-
 def measure_peer(name: str, n: int, folder: Path, driver, timeout: float = 60, repeat: int = 3) -> float | str:
     """Best of `repeat` loads (after a warm-up, as for our app) from navigation to drawn."""
     page = _peer_page(name, n, folder)
     best = float("inf")
-    with _serve_folder(PEERS_DIR) as url:
+    with serve_folder(PEERS_DIR) as url:
         for attempt in range(repeat + 1):
             driver.get("about:blank")
             start = time.perf_counter()
@@ -395,7 +310,7 @@ def _first_draw(driver, url: str) -> float:
 
 
 def measure_our_draw(n: int, folder: Path, driver, repeat: int = 3) -> float:
-    with _serve_app(folder / f"synth-{n}.yaml") as url:
+    with serve_app(folder / f"synth-{n}.yaml") as url:
         driver.get(url + "/")  # warm the server's cache and the browser's script cache
         _wait_js(driver, DRAWN, 120)
         return min(_first_draw(driver, url) for _ in range(repeat))
@@ -439,7 +354,7 @@ def run(sizes: list[int], quick: bool, peers: bool, json_path: str | None, log=p
 def run_peers(folder: Path, driver, log=print, ours_known: dict[int, float] | None = None) -> dict:
     """Our first draw and the peers' at 500, 2,000 and 10,000 events; `ours_known`: our first draws
     already measured in this run (one figure per size, not two that differ by the noise)."""
-    from .load import load_vocab
+    from ..load import load_vocab
     from .synth import synth_log
 
     install_peers(log)
@@ -503,7 +418,7 @@ def format_table(result: dict) -> str:
                      fmt(r["json_sent_mb"]), fmt(r["callback_ms"], 0), fmt(r.get("png_export_s")),
                      fmt(r.get("browser_first_draw_s")), fmt(r.get("browser_redraw_s"))))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [" | ".join(c.rjust(w) for c, w in zip(row, widths)) for row in rows]
+    lines = [" | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     if result.get("peers"):
         lines += ["", "navigation to drawn in the same headless Chromium (seconds; ratio = ours / theirs):"]

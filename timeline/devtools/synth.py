@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import random
 
-from .model import Vocabulary
+from ..model import Vocabulary
 
 ACTORS = [("Kim Jong Un", "金正恩"), ("Lee Jae-myung", "李在明"), ("Takaichi Sanae", "高市早苗"),
           ("Donald Trump", "トランプ"), ("Xi Jinping", "習近平"), ("Vladimir Putin", "プーチン"),
@@ -56,7 +56,8 @@ def synth_log(n: int, seed: int, vocab: Vocabulary, start: dt.date = dt.date(201
             status = rng.choice(("postponed", "cancelled"))
         lines = [
             f"  - id: {eid}", f"    date: {q(date_text)}",
-            f"    title: {{en: {q(f'{actor_en} {verb_en} {place_en}')}, ja: {q(f'{actor_ja}氏が{place_ja}{verb_ja}')}}}",
+            f"    title: {{en: {q(f'{actor_en} {verb_en} {place_en}')}, "
+            f"ja: {q(f'{actor_ja}氏が{place_ja}{verb_ja}')}}}",
             "    summary:",
             f"      en: {q(f'{actor_en} {verb_en} {place_en} (event {i}). ' + FILLER_EN[:rng.randint(60, 280)])}",
             f"      ja: {q(f'{actor_ja}氏が{place_ja}{verb_ja}した（第{i}件）。' + FILLER_JA[:rng.randint(25, 110)])}",
@@ -76,8 +77,8 @@ def synth_log(n: int, seed: int, vocab: Vocabulary, start: dt.date = dt.date(201
                          f"url: {q(url + str(rng.randrange(10**9)))}, published: {q(day.isoformat())}}}")
         if ids and rng.random() < 0.25:
             target = ids[max(0, len(ids) - rng.randint(1, 40))]
-            lines += ["    related:", f"      - {{type: {rng.choice(('follows', 'response-to', 'part-of', 'see-also'))}, "
-                                        f"id: {target}}}"]
+            relation = rng.choice(("follows", "response-to", "part-of", "see-also"))
+            lines += ["    related:", f"      - {{type: {relation}, id: {target}}}"]
         if rng.random() < 0.1:
             lines.append(f"    notes: {q('Sources differ on the exact day; the earlier report is used.')}")
         out += lines

@@ -8,57 +8,41 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import random
 import statistics
-import subprocess
-import sys
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from .bench import ROOT, _free_port, _wait_port
+from .serving import HOST, free_port, gunicorn
 
 QUERIES = ["", "?country=KP", "?country=KR,JP", "?theme=japan-rok", "?from=2025-06", "?country=KP,RU&from=2024",
            "?q=summit", "?q=%EA%B9%80%EC%A0%95%EC%9D%80", "?importance=3", "?type=missile-launch&lang=ja",
            "?group=theme&from=2025-01&to=2025-12", "?status=scheduled,expected"]
 
 
-@contextmanager
-def gunicorn(events: Path, workers: int, port: int):
-    env = {**os.environ, "TIMELINE_EVENTS": str(events)}
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                             "--timeout", "60", "--log-level", "warning", "app:server"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        _wait_port(port, 120)
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 def callback_body(search: str, key: str) -> bytes:
-    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]} for part in key.strip(".").split("...")]
+    """The JSON body of the request the browser makes when the URL's query changes to `search`
+    (`key`: the callback's output key, from render_key)."""
+    outputs = [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
+               for part in key.strip(".").split("...")]
     return json.dumps({"output": key, "outputs": outputs, "changedPropIds": ["url.search"],
                        "state": [{"id": "prerendered", "property": "data", "value": None}],
                        "inputs": [{"id": "url", "property": "search", "value": search},
-                                  {"id": "data-version", "property": "data", "value": None}]}).encode()
+                                  {"id": "data-version", "property": "data", "value": None},
+                                  {"id": "viewport", "property": "data", "value": "wide"}]}).encode()
 
 
 def render_key(port: int) -> str:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    """The output key of the app's main callback (the one that redraws the timeline)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
     conn.request("GET", "/_dash-dependencies")
     deps = json.loads(conn.getresponse().read())
     return next(d["output"] for d in deps if d["output"].startswith("..timeline.figure"))
 
 
 def run(events: Path, workers: int = 4, clients: int = 50, seconds: float = 60, log=print) -> dict:
-    port = _free_port()
+    port = free_port()
     with gunicorn(events, workers, port):
         key = render_key(port)
         bodies = [callback_body(q, key) for q in QUERIES]
@@ -69,7 +53,7 @@ def run(events: Path, workers: int = 4, clients: int = 50, seconds: float = 60, 
 
         def client(seed: int) -> None:
             rng = random.Random(seed)
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn = http.client.HTTPConnection(HOST, port, timeout=30)
             while time.monotonic() < stop_at:
                 body = rng.choice(bodies)
                 start = time.perf_counter()
@@ -89,7 +73,7 @@ def run(events: Path, workers: int = 4, clients: int = 50, seconds: float = 60, 
                     with lock:
                         errors.append(type(exc).__name__)
                     conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    conn = http.client.HTTPConnection(HOST, port, timeout=30)
             conn.close()
 
         log(f"load test: {clients} clients, {seconds:.0f} s, gunicorn with {workers} workers, {events}")
