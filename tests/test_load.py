@@ -70,7 +70,7 @@ def test_warnings_do_not_stop_loading(name):
 
 
 def test_every_fixture_is_in_the_catalogue_and_every_code_documented():
-    names = {p.stem for p in DATA.glob("*.yaml")} - {"valid", "oversized", "hostile", "small"}
+    names = {p.stem for p in DATA.glob("*.yaml")} - {"valid", "oversized", "hostile", "small", "likely-duplicate"}
     assert names == set(CATALOGUE) | set(WARNINGS)
     for code, *_ in list(CATALOGUE.values()) + list(WARNINGS.values()):
         assert code in CODES
@@ -224,3 +224,15 @@ def test_log_source_keeps_the_last_good_events_and_frees_old_ones(tmp_path):
     assert len(fixed.events) == 4 and not fixed.stale and fixed.version != first.version
     del first, broken
     assert old() is None  # the replaced log is freed, frozen or not
+
+
+def test_an_event_recorded_twice_is_a_likely_duplicate_warning():
+    from timeline.validate import likely_duplicates
+
+    report = read_log(DATA / "likely-duplicate.yaml", today=TODAY, cache=False)
+    assert report.ok  # a warning, from `validate`: the log still loads
+    problems = likely_duplicates(report.events, "likely-duplicate.yaml")
+    assert [(p.code, p.line, p.event_id) for p in problems] == [
+        ("likely-duplicate", 14, "2025-11-22-china-declines-trilateral-summit")]
+    assert "2025-11-china-rejects-trilateral-summit" in problems[0].message
+    assert CODES["likely-duplicate"][0] == "warning"

@@ -15,7 +15,7 @@ from .load import InvalidLog, load_events, load_vocab, log_updated, read_log
 from .export import FORMATS, TEMPLATES
 from .query import FILTERS, GROUPS, Filters, filter_events
 from .text import UI_LANGS, t
-from .validate import errors, problems_json
+from .validate import errors, likely_duplicates, problems_json
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
 # run from the repository: its curated log; installed (pip install .): events.yaml in the current folder
@@ -92,6 +92,7 @@ def cmd_validate(args) -> int:
         all_problems.extend(report.problems)
         if report.ok:
             total += len(report.events)
+            all_problems.extend(likely_duplicates(report.events, str(path)))
         else:
             failed = True
     if args.json:

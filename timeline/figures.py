@@ -336,10 +336,11 @@ def top_date_axis(lang: str, match: str = "x", anchor: str = "y") -> dict:
                      tickfont={"size": 11, "color": "#666"})
 
 
-def initial_range(p: Placed, today: dt.date) -> list | None:
-    """Open on where the events are: a few early outliers (a 2019 speech) stay reachable by zooming out."""
+def initial_range(p: Placed, today: dt.date) -> list:
+    """Open on where the events are: a few early outliers (a 2019 speech) stay reachable by zooming out.
+    With no events, the year up to today (never Plotly's empty default of the year 2000)."""
     if not len(p.ev):
-        return None
+        return [pd.Timestamp(today) - pd.Timedelta(days=365), pd.Timestamp(today) + pd.Timedelta(days=60)]
     df = p.df
     lo = df["start"].min() if len(df) < 50 else df["start"].quantile(0.02)
     hi = df["stop"].max()

@@ -300,7 +300,7 @@ def _contains_any(text: pd.Series, needles: tuple[str, ...]) -> pd.Series:
 
 # -- the view state in the URL ------------------------------------------------------------------
 
-TABS = ("timeline", "outlook", "table")
+TABS = ("timeline", "table", "outlook")
 OUTLOOK_MONTHS = (3, 6, 12, 24)
 
 

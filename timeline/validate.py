@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -56,6 +57,7 @@ CODES: dict[str, tuple[str, str]] = {
     "id-date-mismatch": (WARNING, "The id's date prefix disagrees with the date"),
     "stale-scheduled": (WARNING, "A planned event's date has passed but its status was never updated"),
     "updated-before-added": (ERROR, "updated is earlier than added"),
+    "likely-duplicate": (WARNING, "Two events look like the same event recorded twice"),
 }
 
 _SINGULAR = {"countries": "country", "themes": "theme", "type": "type", "status": "status"}
@@ -333,6 +335,52 @@ class _Checker:
                     self.add("dangling-related", f'related[{j}].id "{target}" is not the id of any event'
                              f"{suggest(target, self.ids)}; fix the id or remove the link",
                              i, path + ("id",), eid)
+
+
+# -- events recorded twice ---------------------------------------------------------------------------
+
+_WORD = re.compile(r"[\w'’–-]+")
+_STOP = frozenset("a an the of to in on for with and at by as from its his her their after over into".split())
+DUPLICATE_OVERLAP = 0.5   # share of the shorter title's words (or kana/kanji pairs) the two titles have in common
+
+
+def likely_duplicates(events, file: str = "") -> list[Problem]:
+    """Warnings for pairs of events that look like one event recorded twice: the same month and
+    type, the countries of one among the other's, no link between them, and titles that share at
+    least half their words (English) or character pairs (Japanese). Run by `validate`, not by every
+    load: it compares pairs."""
+    out = []
+    frame = events.assign(month=events["start"].dt.to_period("M"))
+    for _, group in frame.groupby(["month", "type"], sort=False):
+        if len(group) < 2 or len(group) > 400:  # synthetic logs pile hundreds into a month: skip them
+            continue
+        rows = group.to_dict("records")
+        keys = [(_words(r["title_en"]), _pairs(r["title_ja"]), set(r["countries"]),
+                 {link["id"] for link in r["related"]}) for r in rows]
+        for i, j in itertools.combinations(range(len(rows)), 2):
+            (wa, pa, ca, la), (wb, pb, cb, lb) = keys[i], keys[j]
+            if rows[i]["id"] in lb or rows[j]["id"] in la or _overlap(ca, cb) < 1:
+                continue  # linked events are distinct by the curator's word; so are other countries' events
+            if _overlap(wa, wb) >= DUPLICATE_OVERLAP or _overlap(pa, pb) >= DUPLICATE_OVERLAP:
+                later = rows[j] if rows[j]["line"] >= rows[i]["line"] else rows[i]
+                other = rows[i] if later is rows[j] else rows[j]
+                out.append(Problem("likely-duplicate", f'looks like "{other["id"]}" (same month, type and '
+                                   f"country, similar title); merge them, or make the titles say how they differ",
+                                   file, int(later["line"]), 0, later["id"], "title"))
+    return sorted(out, key=lambda p: p.line)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.casefold()) if w not in _STOP and len(w) > 1}
+
+
+def _pairs(text: str) -> set[str]:
+    chars = [c for c in text if not c.isspace() and c not in "、。・「」（）()"]
+    return {a + b for a, b in zip(chars, chars[1:])}
+
+
+def _overlap(a: set, b: set) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 _HTTP = re.compile(r"(?i:https?)://[^/?#\s]+(?:[/?#]\S*)?")

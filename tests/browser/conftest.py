@@ -14,6 +14,7 @@ def start(dash_duo, tmp_path):
     def _start(name="valid.yaml", path=""):
         log = tmp_path / name
         shutil.copy(DATA / name, log)
+        dash_duo.driver.set_window_size(1280, 1000)  # a desktop's width: the filters are beside the chart
         dash_duo.start_server(create_app(log, today=TODAY))
         if path:
             dash_duo.wait_for_element("#counter", timeout=20)

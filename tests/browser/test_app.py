@@ -143,6 +143,6 @@ def test_outlook_view_lists_planned_events(start):
                                                                      "id: 2027-01-kim-beijing")
     log.write_text(text)
     duo.wait_for_contains_text("#counter", "3", timeout=20)
-    click(duo, duo.driver.find_element(By.XPATH, "//a[contains(@class,'nav-link') and normalize-space()='Outlook']"))
+    click(duo, "#tab-outlook")
     duo.wait_for_contains_text("#outlook-list", "Kim Jong Un visits Beijing", timeout=20)
     assert "Jan 2027" in duo.find_element("#outlook-list").text

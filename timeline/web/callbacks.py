@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import json
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback_context, dcc, html, no_update
@@ -13,7 +14,7 @@ from .. import export, figures, tables
 from ..load import log_updated
 from ..model import PartialDate
 from ..outlook import coverage_of, needs_follow_up, outlook_events
-from ..query import (FILTER_BY_NAME, Filters, ViewState, filter_events, preset_window, state_from_query,
+from ..query import (FILTER_BY_NAME, TABS, Filters, ViewState, filter_events, preset_window, state_from_query,
                      state_to_query)
 from ..source import LogSource
 from ..text import UI_LANGS, field_text, t
@@ -27,7 +28,7 @@ FILTER_CONTROLS = {"date_from": ids.DATE_FROM, "date_to": ids.DATE_TO, "countrie
                    "country_mode": ids.COUNTRY_MODE, "themes": ids.THEME, "types": ids.TYPE,
                    "min_importance": ids.IMPORTANCE, "statuses": ids.STATUS, "query": ids.QUERY}
 VIEW_CONTROLS = {"group": (ids.GROUP, "value"), "lang": (ids.LANG, "value"), "since": (ids.SINCE, "value"),
-                 "tab": (ids.TABS, "active_tab"), "months": (ids.OUTLOOK_RANGE, "value")}
+                 "tab": (ids.TABS, "data"), "months": (ids.OUTLOOK_RANGE, "value")}
 CONTROLS = [(cid, "value") for cid in FILTER_CONTROLS.values()] + list(VIEW_CONTROLS.values())
 
 
@@ -71,7 +72,8 @@ def _register_sync(app, source: LogSource, today_fn) -> None:
         trigger = callback_context.triggered_id
         keep = [no_update] * n
         current, notes = state_of(search, source)
-        if trigger in (None, ids.URL):
+        # the page's first call lists every input that has a value; the URL then decides
+        if trigger is None or "url.search" in callback_context.triggered_prop_ids:
             return (no_update, *_controls_from_state(current), None, current.event, _notes(notes))
         if trigger in (ids.CLEAR, ids.CLEAR_EMPTY):
             state = ViewState(lang=current.lang, group=current.group, tab=current.tab, months=current.months)
@@ -266,7 +268,7 @@ def _register_panels(app, source: LogSource, today_fn) -> None:
         return True, detail_body(source.current().events, state.event, vocab, state.lang)
 
     @app.callback(Output(ids.OUTLOOK, "children"), Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"),
-                  Input(ids.TABS, "active_tab"))
+                  Input(ids.TABS, "data"))
     def outlook(search, _version, tab):
         if tab != "outlook":  # built only when looked at
             return no_update
@@ -334,7 +336,6 @@ def _register_language(app, vocab) -> None:
         *[Output(c, "labels") for c in (ids.COUNTRY, ids.THEME, ids.TYPE)],
         *[Output(c, "placeholder") for c in (ids.COUNTRY, ids.THEME, ids.TYPE)],
         Output({"type": ids.EXPORT_ITEM, "fmt": ALL}, "children"),
-        Output("tab-timeline", "label"), Output("tab-table", "label"), Output("tab-outlook", "label"),
         Output(ids.TIMELINE, "config"), Output(ids.ACTIVITY, "config"), Output(ids.TIMELINE_WRAP, "aria-label"),
         Input(ids.LANG, "value"), State({"type": ids.LABEL, "key": ALL, "slot": ALL}, "id"),
         State({"type": ids.EXPORT_ITEM, "fmt": ALL}, "id"),
@@ -349,7 +350,6 @@ def _register_language(app, vocab) -> None:
                 choice_options("preset", PRESETS, lang), mode_options(lang), t("app.search_ph", lang),
                 labels, labels, labels, *[t("dropdown.placeholder", lang)] * 3,
                 [t(f"format.{i['fmt']}", lang) for i in export_ids],
-                t("app.timeline", lang), t("app.table", lang), t("app.outlook", lang),
                 graph_config(lang, "korea-timeline"), graph_config(lang, "korea-timeline-activity", 360),
                 t("app.chart_alt", lang))
 
@@ -400,6 +400,20 @@ def briefing_of(source: LogSource, state: ViewState, today: dt.date) -> export.B
 # -- 6. in the browser only -----------------------------------------------------------------------------
 
 def _register_client(app) -> None:
+    names = list(TABS)
+    app.clientside_callback(  # a tab button sets the active tab (the URL follows through the sync)
+        "function(){ var t = window.dash_clientside.callback_context.triggered_id;"
+        " return t ? t.replace('tab-', '') : window.dash_clientside.no_update; }",
+        Output(ids.TABS, "data", allow_duplicate=True), *[Input(ids.tab_button(n), "n_clicks") for n in names],
+        prevent_initial_call=True)
+    app.clientside_callback(  # the active tab's button and panel
+        "function(active){ var names = " + json.dumps(names) + ";"
+        " return [].concat(names.map(function(n){ return 'nav-link' + (n === active ? ' active' : ''); }),"
+        " names.map(function(n){ return n === active ? 'true' : 'false'; }),"
+        " names.map(function(n){ return n !== active; })); }",
+        *[Output(ids.tab_button(n), "className") for n in names],
+        *[Output(ids.tab_button(n), "aria-selected") for n in names],
+        *[Output(ids.tab_panel(n), "hidden") for n in names], Input(ids.TABS, "data"))
     app.clientside_callback(  # a phone's width gets a compact timeline (fewer lanes, no range slider)
         "function(_){ return window.innerWidth < 576 ? 'phone' : 'wide'; }",
         Output(ids.VIEWPORT, "data"), Input(ids.URL, "pathname"))

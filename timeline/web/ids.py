@@ -37,7 +37,7 @@ EXPORT_ITEM = "export-item"       # pattern-matching: {"type": EXPORT_ITEM, "fmt
 EXPORT_TEMPLATE = "export-template"
 DOWNLOAD = "download"
 EXPORT_ERROR = "export-error"
-TABS = "tabs"
+TABS = "tabs"                     # the store holding the active tab
 OUTLOOK = "outlook"
 OUTLOOK_RANGE = "outlook-range"
 SINCE = "since"
@@ -48,3 +48,11 @@ EXPORT_MENU = "export-menu"
 FILTERS_TOGGLE = "filters-toggle"  # phone width: the filters behind a button
 FILTERS_COLLAPSE = "filters-collapse"
 VIEWPORT = "viewport"             # "phone" or "wide", set in the browser
+
+
+def tab_button(name: str) -> str:
+    return f"tab-{name}"
+
+
+def tab_panel(name: str) -> str:
+    return f"panel-{name}"

@@ -126,11 +126,12 @@ def header(lang: str, currency=None) -> dbc.Navbar:
         children=[dbc.DropdownMenuItem(t(f"format.{f}", lang), id={"type": ids.EXPORT_ITEM, "fmt": f})
                   for f in FORMATS]
         + [dbc.DropdownMenuItem(divider=True),
+           # a header item, not a button: the size chooser is a control of its own inside the menu
            dbc.DropdownMenuItem(html.Div([label("app.template", lang, className="small me-2"),
                                           dcc.Dropdown(id=ids.EXPORT_TEMPLATE, options=list(TEMPLATES),
                                                        value="slide", clearable=False,
                                                        style={"width": "8rem", "display": "inline-block"})]),
-                                toggle=False)],
+                                header=True)],
     )
     return dbc.Navbar(dbc.Container([
         html.Div([html.H1(label("app.title", lang), className="navbar-brand fw-semibold mb-0 h5"),
@@ -162,6 +163,21 @@ def table_grid() -> dag.AgGrid:
         style={"height": "70vh"})
 
 
+def tab_bar(active: str, lang: str) -> html.Div:
+    """Timeline, table and outlook as tabs (buttons with the ARIA tab roles; the active one is kept in
+    the TABS store, which the URL follows)."""
+    return html.Div([html.Button(label(f"app.{name}", lang, slot="tab"), id=ids.tab_button(name), type="button",
+                                 role="tab", n_clicks=0, className="nav-link" + (" active" if name == active else ""),
+                                 **{"aria-selected": "true" if name == active else "false",
+                                    "aria-controls": ids.tab_panel(name)})
+                     for name in TABS], role="tablist", className="nav nav-tabs mb-2")
+
+
+def tab_panel(name: str, active: str, children: list) -> html.Div:
+    return html.Div(children, id=ids.tab_panel(name), role="tabpanel", hidden=name != active,
+                    **{"aria-labelledby": ids.tab_button(name)})
+
+
 def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None, problems: list = (),
                  initial: tuple | None = None, rendered: dict | None = None,
                  state: ViewState | None = None) -> html.Div:
@@ -170,6 +186,7 @@ def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None
     without waiting for its first callbacks; `state` sets the controls."""
     state = state or ViewState(lang=lang)
     lang = state.lang
+    active = state.tab if state.tab in TABS else "timeline"
     initial = initial or ({}, {}, None, {"display": "none"}, [], [], None, None, [])
     timeline, activity, counter, empty_style = initial[:4]
     hint, chain_head, currency = initial[6:9]
@@ -184,22 +201,19 @@ def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None
                                        color="secondary")],
                            color="light", className="d-flex align-items-center py-2"),
                  id=ids.EMPTY, style=empty_style),
-        dbc.Tabs(id=ids.TABS, active_tab=state.tab if state.tab in TABS else "timeline", children=[
-            dbc.Tab(label=t("app.timeline", lang), tab_id="timeline", id="tab-timeline", children=[
-                html.Div(dcc.Graph(id=ids.TIMELINE, figure=timeline, config=graph_config(lang, "korea-timeline")),
-                         role="img", id=ids.TIMELINE_WRAP,
-                         **{"aria-label": t("app.chart_alt", lang)}),
-                dcc.Graph(id=ids.ACTIVITY, figure=activity,
-                          config=graph_config(lang, "korea-timeline-activity", 360)),
-            ]),
-            dbc.Tab(label=t("app.table", lang), tab_id="table", id="tab-table", children=[table_grid()]),
-            dbc.Tab(label=t("app.outlook", lang), tab_id="outlook", id="tab-outlook", children=[
-                html.Div([label("app.outlook_intro", lang, className="me-2 small"),
-                          dcc.Dropdown(id=ids.OUTLOOK_RANGE, options=list(OUTLOOK_MONTHS), value=state.months,
-                                       clearable=False, style={"width": "6rem", "display": "inline-block"}),
-                          label("app.months", lang, className="ms-1 small")], className="my-2"),
-                html.Div(id=ids.OUTLOOK),
-            ]),
+        tab_bar(active, lang),
+        tab_panel("timeline", active, [
+            html.Div(dcc.Graph(id=ids.TIMELINE, figure=timeline, config=graph_config(lang, "korea-timeline")),
+                     role="figure", id=ids.TIMELINE_WRAP, **{"aria-label": t("app.chart_alt", lang)}),
+            dcc.Graph(id=ids.ACTIVITY, figure=activity, config=graph_config(lang, "korea-timeline-activity", 360)),
+        ]),
+        tab_panel("table", active, [table_grid()]),
+        tab_panel("outlook", active, [
+            html.Div([label("app.outlook_intro", lang, className="me-2 small"),
+                      dcc.Dropdown(id=ids.OUTLOOK_RANGE, options=list(OUTLOOK_MONTHS), value=state.months,
+                                   clearable=False, style={"width": "6rem", "display": "inline-block"}),
+                      label("app.months", lang, className="ms-1 small")], className="my-2"),
+            html.Div(id=ids.OUTLOOK),
         ]),
     ])
     detail = dbc.Offcanvas(id=ids.DETAIL, title=label("app.detail", lang), placement="end", is_open=False,
@@ -210,6 +224,7 @@ def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None
         dcc.Store(id=ids.EVENT, data=state.event),
         dcc.Store(id=ids.DATA_VERSION, data=version),
         dcc.Store(id=ids.PRERENDERED, data=rendered),
+        dcc.Store(id=ids.TABS, data=active),
         dcc.Store(id=ids.VIEWPORT),
         dcc.Interval(id=ids.RELOAD_TICK, interval=3000),
         dcc.Download(id=ids.DOWNLOAD),
