@@ -330,10 +330,17 @@ def date_axis(lang: str, **extra) -> dict:
     return {"type": "date", "automargin": True, **date_ticks(lang), **extra}
 
 
-def top_date_axis(lang: str, match: str = "x", anchor: str = "y") -> dict:
-    """The date ticks repeated above the lanes: the same ticks as the bottom axis, by construction."""
-    return date_axis(lang, matches=match, anchor=anchor, side="top", showgrid=False,
-                     tickfont={"size": 11, "color": "#666"})
+TOP_STRIP = "y9"   # the thin, invisible y axis the top date axis is anchored to
+
+
+def top_date_axis(lang: str, match: str = "x") -> tuple[dict, dict]:
+    """The date ticks repeated above the lanes, as (x axis, y axis): a matching x axis (the same
+    ticks as the bottom axis, by construction) on a hair-thin subplot at the top edge, so that its
+    hover and drag layer does not cover the lanes' markers."""
+    x = date_axis(lang, matches=match, anchor=TOP_STRIP, side="top", showgrid=False,
+                  tickfont={"size": 11, "color": "#666"})
+    y = {"domain": [0.998, 1], "visible": False, "fixedrange": True, "range": [0, 1]}
+    return x, y
 
 
 def initial_range(p: Placed, today: dt.date) -> list:
@@ -386,7 +393,8 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     rangeslider = rangeslider and not webgl and len(p.ev) <= SLIDER_MAX
     traces = bar_traces(p, vocab, lang, kind) + marker_traces(p, vocab, lang, kind)
     if show_top:  # an invisible trace on the top axis, so that plotly draws it
-        traces.append({"type": "scatter", "x": [None], "y": [None], "xaxis": "x2", "showlegend": False,
+        traces.append({"type": "scatter", "x": [None], "y": [None], "xaxis": "x2", "yaxis": TOP_STRIP,
+                       "showlegend": False,
                        "hoverinfo": "skip", "name": "top-axis"})
     traces += ring_traces(p, "new", highlight, kind) + ring_traces(p, "selected", {selected} if selected else (), kind)
     n = p.lane_count
@@ -415,7 +423,7 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     if title:
         layout["title"] = {"text": esc(title), "x": 0.01}
     if show_top:
-        layout["xaxis2"] = top_date_axis(lang)
+        layout["xaxis2"], layout["yaxis" + TOP_STRIP[1:]] = top_date_axis(lang)
     return _figure(traces, layout, as_dict)
 
 

@@ -70,6 +70,7 @@ def test_language_switch_changes_titles_and_labels(start):
     duo, _ = start()
     click(duo, f"#{ids.LANG} input[value='ja']")
     duo.wait_for_text_to_equal("#counter", "全3件中3件を表示", timeout=30)
+    click(duo, f"#{ids.tab_button('table')}")
     duo.wait_for_contains_text(f"#{ids.TABLE}", "大統領選挙", timeout=30)
     duo.wait_for_contains_text(".filters-panel", "国・地域", timeout=30)
     wait_until(lambda: query(duo).get("lang") == ["ja"])
@@ -90,6 +91,7 @@ def test_clicking_a_marker_opens_the_detail_with_sources(start):
 
 def test_table_row_and_related_link_select_events(start):
     duo, _ = start()
+    click(duo, f"#{ids.tab_button('table')}")
     duo.wait_for_contains_text(f"#{ids.TABLE}", "Lee Jae-myung inaugurated as president", timeout=30)
     cell = duo.driver.find_element(By.XPATH, "//div[@col-id='title' and contains(., 'Lee Jae-myung inaugurated')]")
     click(duo, cell)
@@ -108,6 +110,7 @@ def test_searching_an_alias_finds_the_event(start):
     box = duo.find_element(f"#{ids.QUERY}")
     box.send_keys("이재명", Keys.ENTER)
     duo.wait_for_text_to_equal("#counter", "Showing 2 of 3 events", timeout=30)
+    click(duo, f"#{ids.tab_button('table')}")
     duo.wait_for_contains_text(f"#{ids.TABLE}", "Lee Jae-myung inaugurated as president", timeout=30)
     wait_until(lambda: query(duo).get("q") == ["이재명"])
 

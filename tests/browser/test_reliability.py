@@ -29,6 +29,7 @@ def test_live_reload_shows_new_events_and_keeps_the_last_good_ones(start):
     # fixed: the banner goes, the data stays current
     log.write_text(good.replace("A freshly added event", "A corrected event"))
     wait_until(lambda: duo.find_element(f"#{ids.RELOAD_BANNER}").text == "", timeout=20)
+    click(duo, f"#{ids.tab_button('table')}")
     duo.wait_for_contains_text(f"#{ids.TABLE}", "A corrected event", timeout=20)
     assert console_errors(duo) == []
 
@@ -45,6 +46,7 @@ def test_hostile_text_is_shown_literally_and_never_runs(start):
             "arguments[0].dispatchEvent(new MouseEvent('mousemove', {bubbles: true}))", point)
     click(duo, f"#{ids.LANG} input[value='ja']")
     duo.wait_for_contains_text("#detail-title", "<script>window.__pwned=3</script>大統領選挙", timeout=30)
+    click(duo, f"#{ids.tab_button('table')}")
     duo.wait_for_contains_text(f"#{ids.TABLE}", "<script>window.__pwned=3</script>", timeout=30)
     assert duo.driver.execute_script("return window.__pwned === undefined")
     links = duo.driver.find_elements("css selector", f"#{ids.DETAIL_BODY} a[href]")
