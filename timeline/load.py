@@ -30,10 +30,10 @@ import pandas as pd
 import yaml
 
 from .model import VOCAB_PATH, PartialDate, Vocabulary, fold
-from .validate import Problem, errors, validate_records
+from .validate import Problem, errors, validate_meta, validate_records
 
 MAX_BYTES = int(os.environ.get("TIMELINE_MAX_BYTES", 256 * 1024 * 1024))
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 _Y = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_Y + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _TRUE, _FALSE = {"true", "True", "TRUE"}, {"false", "False", "FALSE"}
@@ -201,6 +201,7 @@ def parse_log(data: bytes, path: str = "") -> tuple[list | None, dict, Any, list
     events_node = root
     if isinstance(value, dict) and isinstance(value.get("events"), list):
         meta = value["meta"] if isinstance(value.get("meta"), dict) else {}
+        problems.extend(validate_meta(meta, lambda sub: _locate(root, None, sub), path))
         unknown = [k for k in value if k not in ("events", "meta")]
         for key in unknown:
             problems.append(Problem("unknown-field", f'top-level key "{key}" is not known; the file holds '
@@ -368,12 +369,14 @@ def _key_mark(node: yaml.Node, key: str) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _locate(events_node: yaml.Node, index: int, sub: tuple) -> tuple[int, int]:
-    """Line and column of events[index] followed by the path `sub` (keys and list indexes)."""
+def _locate(events_node: yaml.Node, index: int | None, sub: tuple) -> tuple[int, int]:
+    """Line and column of events[index] followed by the path `sub` (keys and list indexes);
+    with index None, of the path `sub` from `events_node` itself."""
     node = events_node
-    if not isinstance(node, yaml.SequenceNode) or index >= len(node.value):
-        return (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (0, 0)
-    node = node.value[index]
+    if index is not None:
+        if not isinstance(node, yaml.SequenceNode) or index >= len(node.value):
+            return (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (0, 0)
+        node = node.value[index]
     for step in sub:
         child = None
         if isinstance(node, yaml.MappingNode):
@@ -406,7 +409,7 @@ def _guess_encoding(data: bytes) -> str:
 COLUMNS = ("id", "date", "end", "precision", "start", "stop", "approximate", "title_en", "title_ja",
            "title_ko", "summary_en", "summary_ja", "summary_ko", "aliases", "countries", "themes", "type",
            "importance", "status", "sources", "related", "notes", "tags", "added", "updated", "line",
-           "search", "country_key", "theme_key")
+           "search", "country_key", "theme_key", "short_en", "short_ja", "short_ko", "evidence", "claimed_by")
 
 
 def to_frame(records: list[dict], vocab: Vocabulary, locate=None) -> pd.DataFrame:
@@ -444,6 +447,7 @@ def to_frame(records: list[dict], vocab: Vocabulary, locate=None) -> pd.DataFram
             # "|KR|JP|": lets the filters test list membership with one vectorised string match
             "country_key": "|" + "|".join(r["countries"]) + "|",
             "theme_key": "|" + "|".join(r["themes"]) + "|",
+            **_claim_columns(r),
         })
     # sorted here, on Python lists: sorting the frame would copy every (Arrow) column once more
     order = sorted(range(len(rows)), key=lambda i: (starts[i], rows[i]["id"]))
@@ -452,6 +456,13 @@ def to_frame(records: list[dict], vocab: Vocabulary, locate=None) -> pd.DataFram
         df.insert(COLUMNS.index(name), name, pd.to_datetime(pd.Series([days[i] for i in order], dtype="object")))
     df["importance"] = df["importance"].astype("int64")
     return df
+
+
+def _claim_columns(r: dict) -> dict:
+    """The short chart label and how the event is established ("" = not stated)."""
+    short = r.get("short") or {}
+    return {"short_en": short.get("en", ""), "short_ja": short.get("ja", ""), "short_ko": short.get("ko", ""),
+            "evidence": r.get("evidence") or "", "claimed_by": r.get("claimed_by") or ""}
 
 
 # -- the disk cache -------------------------------------------------------------------------------
