@@ -53,7 +53,8 @@ def claims_log(tmp_path):
                         "    type: election\n    importance: 3\n    status: occurred\n    evidence: confirmed\n")
     text = text.replace("    type: inauguration\n    importance: 3\n    status: occurred\n",
                         "    type: inauguration\n    importance: 3\n    status: unconfirmed\n")
-    head = 'meta:\n  coverage:\n    through: "2026-06-12"\n    note: {en: Complete to mid-June 2026., ja: 2026年6月中旬まで収録。}\n'
+    head = ('meta:\n  coverage:\n    through: "2026-06-12"\n'
+            '    note: {en: Complete to mid-June 2026., ja: 2026年6月中旬まで収録。}\n')
     path = tmp_path / "claims.yaml"
     path.write_text(head + text, encoding="utf-8")
     return path

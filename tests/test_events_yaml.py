@@ -98,8 +98,8 @@ _CJK = "[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
 def test_japanese_text_has_no_stray_spaces_from_line_wrapping(df):
     # "…を表明 した", "示した。 6月には": a folded line once left a space between Japanese characters
     stray = re.compile(f"{_CJK} +(?:{_CJK}|[0-9])")
-    checked = [(eid, col) for col in ("title_ja", "summary_ja", "short_ja") for eid, text in zip(df["id"], df[col])
-               if stray.search(text)]
+    checked = [(eid, col) for col in ("title_ja", "summary_ja", "short_ja")
+               for eid, text in zip(df["id"], df[col], strict=True) if stray.search(text)]
     assert checked == []
 
 

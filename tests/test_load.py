@@ -231,10 +231,11 @@ def test_log_source_keeps_the_last_good_events_and_frees_old_ones(tmp_path):
     assert old() is None  # the replaced log is freed, frozen or not
 
 
-def _log_with(tmp_path, extra: str, head: str = "", date: str = "2025-09", status: str = "occurred"):
+def _log_with(tmp_path, extra: str, head: str = "", status: str = "occurred"):
+    """valid.yaml with the Beijing visit's status changed and `extra` field lines added to it."""
     text = (DATA / "valid.yaml").read_text(encoding="utf-8")
-    text = text.replace('    date: "2025-09"\n', f'    date: "{date}"\n')
-    text = text.replace("    importance: 2\n    status: occurred\n", f"    importance: 2\n    status: {status}\n{extra}")
+    old = "    importance: 2\n    status: occurred\n"
+    text = text.replace(old, f"    importance: 2\n    status: {status}\n{extra}")
     path = tmp_path / "log.yaml"
     path.write_text(head + text, encoding="utf-8")
     return path

@@ -92,14 +92,14 @@ class Briefing:
             line, shown = candidate, shown + 1
         if shown < len(pubs):
             line += t("export.more", lang, n=len(pubs) - shown)
-        sep = t("sep", lang)
+        sep, comma = t("sep", lang), t("export.fact_sep", lang)
         version = t("events_n", lang, n=self.log_size if self.log_size is not None else len(self.df))
         if self.through:
-            version += f", {t('export.through', lang, date=self.through)}"
+            version += f"{comma}{t('export.through', lang, date=self.through)}"
         if self.log_updated:
-            version += f", {t('export.updated', lang, date=self.log_updated)}"
+            version += f"{comma}{t('export.updated', lang, date=self.log_updated)}"
         if self.past_due:
-            version += f", {t('export.past_due', lang, n=self.past_due)}"
+            version += f"{comma}{t('export.past_due', lang, n=self.past_due)}"
         return (f"{t('export.sources', lang)}{sep}{line or '—'}<br>{t('export.data', lang)}{sep}{version} · "
                 f"{t('export.generated', lang)}{sep}{self.date.isoformat()}")
 
@@ -253,7 +253,8 @@ def html_bytes(b: Briefing) -> bytes:
 # -- tables -------------------------------------------------------------------------------------------
 
 DATA_COLUMNS = ["id", "date", "end", "precision", "approximate", "title_en", "title_ja", "countries", "themes",
-                "type", "importance", "status", "evidence", "claimed_by", "summary_en", "summary_ja", "sources", "notes"]
+                "type", "importance", "status", "evidence", "claimed_by", "summary_en", "summary_ja", "sources",
+                "notes"]
 
 
 def data_rows(df: pd.DataFrame) -> pd.DataFrame:

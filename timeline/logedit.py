@@ -42,8 +42,8 @@ class LogText:
         records = (yaml.load(text, Loader=yaml.CSafeLoader) or {}).get("events") or []
         if len(records) != len(starts):
             raise LogEditError(f"found {len(starts)} event blocks but the YAML has {len(records)} events")
-        bounds = zip(starts, starts[1:] + [len(text)])
-        blocks = [(str(r.get("id")), text[a:b]) for r, (a, b) in zip(records, bounds)]
+        bounds = zip(starts, starts[1:] + [len(text)], strict=True)
+        blocks = [(str(r.get("id")), text[a:b]) for r, (a, b) in zip(records, bounds, strict=True)]
         return cls(text[:starts[0]], blocks, indent)
 
     def text(self) -> str:

@@ -176,13 +176,8 @@ class _Checker:
         self.check_sources(rec, add)
         self.check_claim(rec, add)
         self.check_short(rec, add)
-        if start and rec.get("status") in PLANNED_STATUSES and (end or start).last < self.today:
-            add("stale-scheduled", f'status is "{rec["status"]}" but {(end or start).text} has passed; '
-                f"set status to occurred, postponed or cancelled, or to {UNCONFIRMED} when no source "
-                f"reports the outcome", "status")
-        if start and rec.get("status") == UNCONFIRMED and (end or start).last >= self.today:
-            add("unconfirmed-in-future", f'status is "{UNCONFIRMED}" but {(end or start).text} has not passed; '
-                f"keep it scheduled or expected until its date is over", "status")
+        if start:
+            self.check_outcome(rec, end or start, add)
         added = self.check_date(rec, "added", add)
         updated = self.check_date(rec, "updated", add)
         if added and updated and updated.last < added.first:
@@ -237,6 +232,16 @@ class _Checker:
         for lang in LANGS:
             if lang not in val:
                 add("missing-language", f'{key} has no "{lang}"; every event needs English and Japanese', key)
+
+    def check_outcome(self, rec, last: PartialDate, add) -> None:
+        """A planned event whose date has passed needs its outcome; `unconfirmed` only once it has passed."""
+        status = rec.get("status")
+        if status in PLANNED_STATUSES and last.last < self.today:
+            add("stale-scheduled", f'status is "{status}" but {last.text} has passed; set status to occurred, '
+                f"postponed or cancelled, or to {UNCONFIRMED} when no source reports the outcome", "status")
+        elif status == UNCONFIRMED and last.last >= self.today:
+            add("unconfirmed-in-future", f'status is "{UNCONFIRMED}" but {last.text} has not passed; keep it '
+                f"scheduled or expected until its date is over", "status")
 
     def check_claim(self, rec, add) -> None:
         self.check_terms(rec, "evidence", self.vocab.evidence, "unknown-evidence", add, many=False)
