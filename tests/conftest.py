@@ -40,3 +40,21 @@ def vocab():
 @pytest.fixture
 def valid_df(vocab):
     return load_events(DATA / "valid.yaml", vocab)
+
+
+@pytest.fixture
+def claims_log(tmp_path):
+    """valid.yaml with a stated coverage, evidence on two events and a past-due unconfirmed plan."""
+    text = (DATA / "valid.yaml").read_text(encoding="utf-8")
+    text = text.replace("status: occurred\n    sources:\n      - {title: Kim in Beijing",
+                        "status: occurred\n    evidence: claimed\n    claimed_by: KCNA\n"
+                        "    sources:\n      - {title: Kim in Beijing")
+    text = text.replace("    type: election\n    importance: 3\n    status: occurred\n",
+                        "    type: election\n    importance: 3\n    status: occurred\n    evidence: confirmed\n")
+    text = text.replace("    type: inauguration\n    importance: 3\n    status: occurred\n",
+                        "    type: inauguration\n    importance: 3\n    status: unconfirmed\n")
+    head = ('meta:\n  coverage:\n    through: "2026-06-12"\n'
+            '    note: {en: Complete to mid-June 2026., ja: 2026年6月中旬まで収録。}\n')
+    path = tmp_path / "claims.yaml"
+    path.write_text(head + text, encoding="utf-8")
+    return path

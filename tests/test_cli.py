@@ -128,3 +128,27 @@ def test_every_problem_code_is_documented_in_the_readme():
 
     readme = (ROOT / "README.md").read_text()
     assert [code for code in CODES if f"`{code}`" not in readme] == []
+
+
+def test_evidence_filter_on_the_command_line(claims_log, capsys):
+    assert main(["list", "--events", str(claims_log), "--evidence", "claimed,disputed", "--format", "json"]) == 0
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == ["2025-09-kim-beijing"]
+    assert main(["list", "--events", str(claims_log), "--evidence", "confirmed", "--format", "csv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2 and out[1].startswith("2025-06-03-election,")
+    result = run("list", "--events", str(claims_log), "--evidence", "rumoured")
+    assert result.returncode == 2 and "rumoured" in result.stderr and "confirmed, claimed" in result.stderr
+
+
+def test_stats_print_the_coverage_and_the_past_due_count(claims_log, capsys):
+    assert main(["stats", "--events", str(claims_log)]) == 0
+    out = capsys.readouterr().out
+    assert "events through 12 Jun 2026" in out and "1 planned event(s) past their date" in out
+    assert main(["stats", "--events", str(DATA / "valid.yaml"), "--lang", "ja"]) == 0
+    assert "2025年9月までの出来事を収録" in capsys.readouterr().out  # no coverage stated: the latest event
+
+
+def test_outlook_lists_unconfirmed_outcomes_for_follow_up(claims_log, capsys):
+    assert main(["outlook", "--events", str(claims_log), "--today", "2026-11-28"]) == 0
+    out = capsys.readouterr().out
+    assert "outcome is not confirmed" in out and "[2025-06-04-lee-inauguration]" in out

@@ -1,4 +1,6 @@
 """The real log is tested like code."""
+import re
+
 import pandas as pd
 import pytest
 
@@ -56,8 +58,60 @@ def test_the_log_validates(report):
     assert report.ok
 
 
-def test_at_least_150_events(df):
-    assert len(df) >= 150
+def test_at_least_300_events(df):
+    assert len(df) >= 300
+
+
+# months of 2025-01..2026-05 with fewer than 6 events, each explained in the spot-check document
+SHORT_MONTHS = {"2026-05"}
+SPOTCHECK = ROOT / "docs" / "spotcheck-2026-11-29.md"
+
+
+def test_every_month_of_2025_to_may_2026_has_six_events_or_a_documented_reason(df):
+    counts = df["date"].str[:7].value_counts()
+    months = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13) if f"{y}-{m:02d}" <= "2026-05"]
+    short = {m for m in months if counts.get(m, 0) < 6}
+    assert short == SHORT_MONTHS, {m: int(counts.get(m, 0)) for m in short}
+    document = SPOTCHECK.read_text(encoding="utf-8")
+    assert all(m in document for m in short)
+
+
+def test_every_event_has_a_korean_title(df):
+    assert (df["title_ko"].str.strip() != "").all(), list(df.loc[df["title_ko"].str.strip() == "", "id"])
+
+
+def test_every_major_event_has_a_short_label_in_three_languages(df):
+    major = df[df["importance"] == 3]
+    lacking = major[(major["short_en"] == "") | (major["short_ja"] == "") | (major["short_ko"] == "")]
+    assert len(major) > 0 and lacking.empty, list(lacking["id"])
+
+
+def test_every_dprk_weapons_event_says_how_it_is_established(df):
+    weapons = df[df["type"].isin(["missile-launch", "weapons-test"]) & df["country_key"].str.contains("|KP|",
+                                                                                                       regex=False)]
+    assert len(weapons) > 20 and (weapons["evidence"] != "").all(), list(weapons.loc[weapons["evidence"] == "", "id"])
+
+
+_CJK = "[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+
+
+def test_japanese_text_has_no_stray_spaces_from_line_wrapping(df):
+    # "…を表明 した", "示した。 6月には": a folded line once left a space between Japanese characters
+    stray = re.compile(f"{_CJK} +(?:{_CJK}|[0-9])")
+    checked = [(eid, col) for col in ("title_ja", "summary_ja", "short_ja")
+               for eid, text in zip(df["id"], df[col], strict=True) if stray.search(text)]
+    assert checked == []
+
+
+def test_the_log_states_its_coverage_and_nothing_after_it_is_reported_as_occurred(report, df):
+    through = pd.Timestamp(report.meta["coverage"]["through"])
+    assert report.meta["coverage"]["note"]["en"] and report.meta["coverage"]["note"]["ja"]
+    later = df[df["start"] > through]
+    assert not (later["status"] == "occurred").any(), list(later.loc[later["status"] == "occurred", "id"])
+
+
+def test_no_warning_is_left_unexplained(report):
+    assert [p.format() for p in report.problems] == []
 
 
 def test_every_event_has_a_web_source_and_both_languages(df):
@@ -105,3 +159,9 @@ def test_importance_three_has_a_non_aggregator_source(df):
     for row in df[df["importance"] == 3].itertuples():
         urls = [s.get("url", "") for s in row.sources if s.get("url")]
         assert any(not any(a in u for a in aggregators) for u in urls), row.id
+
+
+def test_every_event_id_named_in_the_report_map_exists(df):
+    text = (ROOT / "docs" / "npi-report-map.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\b(?:19|20)\d\d-\d\d(?:-\d\d)?-[a-z][a-z0-9-]*[a-z0-9]", text))
+    assert len(named) > 40 and named <= set(df["id"]), sorted(named - set(df["id"]))

@@ -1,5 +1,6 @@
 """Each export format is checked for content, not just existence."""
 import csv
+import datetime as dt
 import io
 import re
 
@@ -167,3 +168,16 @@ def test_big_counts_read_with_thousands_separators(valid_df, vocab):
     b = export.Briefing(valid_df, vocab, Filters(), "en", date=TODAY, log_size=12345)
     assert "12,345 events" in b.footer()
     assert export.describe_filters(Filters(), vocab, "en", count=10000).endswith("10,000 events")
+
+
+def test_exports_carry_evidence_and_the_coverage_footer(claims_log, vocab):
+    from timeline.load import read_log
+
+    report = read_log(claims_log, vocab)
+    facts = export.log_facts(report.meta, report.events, "ja", dt.date(2026, 11, 28))
+    assert (facts["through"], facts["past_due"], facts["log_size"]) == ("2026年6月12日", 1, 3)
+    briefing = export.Briefing(report.events, vocab, lang="ja", date=dt.date(2026, 11, 28), **facts)
+    assert "2026年6月12日までの出来事を収録" in briefing.footer() and "結果未確認" in briefing.footer()
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(export.export_bytes(briefing, "csv").decode()))}
+    assert (rows["2025-09-kim-beijing"]["evidence"], rows["2025-09-kim-beijing"]["claimed_by"]) == ("claimed", "KCNA")
+    assert rows["2025-06-04-lee-inauguration"]["evidence"] == ""

@@ -42,12 +42,17 @@ CATALOGUE = {
     "empty-file": ("bad-root", 1, ""),
     "not-utf8": ("not-utf8", 29, ""),
     "alias-bomb": ("too-many-nodes", 1, ""),
+    "unknown-evidence": ("unknown-evidence", 36, "2025-09-kim-beijing"),
+    "missing-claimed-by": ("missing-claimed-by", 36, "2025-09-kim-beijing"),
+    "unconfirmed-in-future": ("unconfirmed-in-future", 35, "2027-09-kim-beijing"),
+    "bad-coverage-date": ("bad-date", 3, ""),
 }
 # defects that are warnings: the log still loads
 WARNINGS = {
     "byte-order-mark": ("byte-order-mark", 1, ""),
     "stale-scheduled": ("stale-scheduled", 35, "2025-09-kim-beijing"),
     "id-date-mismatch": ("id-date-mismatch", 16, "2025-06-03-election"),
+    "short-too-long": ("short-too-long", 30, "2025-09-kim-beijing"),
 }
 
 
@@ -236,3 +241,41 @@ def test_an_event_recorded_twice_is_a_likely_duplicate_warning():
         ("likely-duplicate", 14, "2025-11-22-china-declines-trilateral-summit")]
     assert "2025-11-china-rejects-trilateral-summit" in problems[0].message
     assert CODES["likely-duplicate"][0] == "warning"
+
+
+def _log_with(tmp_path, extra: str, head: str = "", status: str = "occurred"):
+    """valid.yaml with the Beijing visit's status changed and `extra` field lines added to it."""
+    text = (DATA / "valid.yaml").read_text(encoding="utf-8")
+    old = "    importance: 2\n    status: occurred\n"
+    text = text.replace(old, f"    importance: 2\n    status: {status}\n{extra}")
+    path = tmp_path / "log.yaml"
+    path.write_text(head + text, encoding="utf-8")
+    return path
+
+
+def test_claims_short_labels_and_coverage_reach_the_frame_and_the_report(tmp_path):
+    head = 'meta:\n  coverage:\n    through: "2026-06-12"\n    note: {en: Complete to mid-June., ja: 6月中旬まで。}\n'
+    extra = ("    evidence: claimed\n    claimed_by: KCNA\n"
+             "    short: {en: Kim in Beijing, ja: 金正恩訪中, ko: 김정은 방중}\n")
+    report = read_log(_log_with(tmp_path, extra, head), today=TODAY, cache=False)
+    assert report.ok and not report.problems, [p.format() for p in report.problems]
+    assert report.meta["coverage"]["through"] == "2026-06-12"
+    row = report.events.set_index("id").loc["2025-09-kim-beijing"]
+    assert (row.evidence, row.claimed_by, row.short_en, row.short_ko) == ("claimed", "KCNA", "Kim in Beijing",
+                                                                          "김정은 방중")
+    other = report.events.set_index("id").loc["2025-06-03-election"]
+    assert (other.evidence, other.claimed_by, other.short_ja) == ("", "", "")  # not stated is not "confirmed"
+
+
+def test_unconfirmed_outcome_in_the_past_is_valid_and_not_stale(tmp_path):
+    report = read_log(_log_with(tmp_path, "", status="unconfirmed"), today=TODAY, cache=False)
+    assert report.ok and not report.problems, [p.format() for p in report.problems]
+    stale = read_log(_log_with(tmp_path, "", status="scheduled"), today=TODAY, cache=False)
+    assert [p.code for p in stale.problems] == ["stale-scheduled"]
+
+
+def test_disputed_needs_claimed_by_but_confirmed_does_not(tmp_path):
+    bad = read_log(_log_with(tmp_path, "    evidence: disputed\n"), today=TODAY, cache=False)
+    assert [p.code for p in bad.problems] == ["missing-claimed-by"]
+    good = read_log(_log_with(tmp_path, "    evidence: confirmed\n"), today=TODAY, cache=False)
+    assert good.ok and not good.problems

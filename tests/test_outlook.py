@@ -53,3 +53,14 @@ def test_chain_depth_and_size_are_bounded():
     df = pd.DataFrame(rows)
     assert len(chain(df, "e25", depth=2)) == 5
     assert len(chain(df, "e25", max_size=10, depth=100)) == 10
+
+
+def test_coverage_is_the_stated_date_else_the_latest_occurred_event(claims_log, valid_df, vocab):
+    from timeline.load import read_log
+    from timeline.outlook import coverage_of
+
+    report = read_log(claims_log, vocab)
+    stated = coverage_of(report.meta, report.events, dt.date(2026, 11, 28))
+    assert (stated.through, stated.past_due, stated.stated) == ("2026-06-12", 1, True)
+    latest = coverage_of({}, valid_df, dt.date(2025, 7, 1))
+    assert (latest.through, latest.past_due, latest.stated) == ("2025-09", 0, False)

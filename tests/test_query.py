@@ -5,6 +5,7 @@ import pytest
 from timeline.query import (
     Filters,
     ViewState,
+    describe_filters,
     filter_events,
     preset_window,
     split_query,
@@ -139,3 +140,15 @@ def test_search_finds_other_spellings_of_a_name(tmp_path, vocab):
         assert ids(filter_events(df, Filters(query=query), vocab)) == ["2025-09-03-parade"], query
     for query in ("김여정", "金正恩 election"):
         assert ids(filter_events(df, Filters(query=query), vocab)) == [], query
+
+
+def test_evidence_filter_and_its_url_parameter(claims_log, vocab):
+    from timeline.load import load_events
+
+    df = load_events(claims_log, vocab)
+    state, notes = state_from_query("?evidence=claimed,disputed,rumoured", vocab, set(df["id"]))
+    assert state.filters.evidence == ("claimed", "disputed") and notes and "rumoured" in notes[0]
+    assert list(filter_events(df, state.filters, vocab)["id"]) == ["2025-09-kim-beijing"]
+    assert state_to_query(state) == "?evidence=claimed,disputed"
+    assert describe_filters(state.filters, vocab, "en") == "Evidence: Claimed, Disputed"
+    assert describe_filters(state.filters, vocab, "ja") == "確認の度合い：一方の主張・異論あり"

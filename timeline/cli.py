@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from .load import InvalidLog, load_events, load_vocab, log_updated, read_log
+from .load import InvalidLog, load_events, load_vocab, read_log
 from .export import FORMATS, TEMPLATES
 from .query import FILTERS, GROUPS, Filters, filter_events
 from .text import UI_LANGS, t
@@ -127,12 +127,22 @@ def cmd_list(args) -> int:
 
 def cmd_stats(args) -> int:
     from . import tables
+    from .outlook import coverage_of
 
-    vocab, _, df = _events(args)
+    vocab = load_vocab()
+    report = read_log(args.events, vocab)
+    if not report.ok:
+        raise InvalidLog(report.problems)
+    df = filter_events(report.events, filters_from_args(args, vocab, set(report.events["id"])), vocab)
     counts = tables.stats(df, vocab, args.lang)
-    print(f"{len(df)} events")
+    coverage = coverage_of(report.meta, report.events)
+    print(t("cli.stats_head", args.lang, n=len(df)))
+    if coverage.through:
+        key = "cli.through" if coverage.stated else "cli.through_latest"
+        print(t(key, args.lang, date=coverage.label(args.lang)))
+    print(t("cli.past_due", args.lang, n=coverage.past_due))
     for name, series in counts.items():
-        print(f"\nby {name}:")
+        print(f"\n{t('cli.stats_by', args.lang, name=name)}")
         for key, value in series.items():
             print(f"  {key:<40} {value:>5}")
     return 0
@@ -151,8 +161,7 @@ def cmd_export(args) -> int:
     except ValueError:
         raise UsageError(f"--date {args.date!r}: use YYYY-MM-DD")
     briefing = export.Briefing(filter_events(report.events, filters, vocab), vocab, filters, args.lang, args.title, date,
-                               log_size=len(report.events), log_updated=log_updated(report.meta, report.events),
-                               group=args.group)
+                               group=args.group, **export.log_facts(report.meta, report.events, args.lang, date))
     try:
         data = export.export_bytes(briefing, args.format, args.template)
     except export.ExportError as exc:
@@ -186,6 +195,7 @@ def cmd_diff(args) -> int:
 
 def cmd_outlook(args) -> int:
     from . import tables
+    from .model import UNCONFIRMED
     from .outlook import outlook_events, stale_planned
 
     vocab, df, _ = _events(args)
@@ -198,6 +208,11 @@ def cmd_outlook(args) -> int:
     if len(stale):
         print("\n" + t("cli.stale_head", args.lang, n=len(stale)))
         for r in tables.chronology(stale, vocab, args.lang).itertuples(index=False):
+            print(f"  {r.date}  {r.title}  [{r.id}]")
+    unconfirmed = df[df["status"] == UNCONFIRMED]
+    if len(unconfirmed):
+        print("\n" + t("cli.unconfirmed_head", args.lang, n=len(unconfirmed)))
+        for r in tables.chronology(unconfirmed, vocab, args.lang).itertuples(index=False):
             print(f"  {r.date}  {r.title}  [{r.id}]")
     return 0
 

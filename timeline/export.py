@@ -26,7 +26,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import figures
+from .load import log_updated
 from .model import Vocabulary
+from .outlook import coverage_of
 from .query import Filters, describe_filters
 from .tables import all_sources, chronology, header, publishers, source_line
 from .text import join, t
@@ -90,16 +92,24 @@ class Briefing:
             line, shown = candidate, shown + 1
         if shown < len(pubs):
             line += t("export.more", lang, n=len(pubs) - shown)
-        sep = t("sep", lang)
+        sep, comma = t("sep", lang), t("export.fact_sep", lang)
         version = t("events_n", lang, n=self.log_size if self.log_size is not None else len(self.df))
         if self.through:
-            version += f", {t('export.through', lang, date=self.through)}"
+            version += f"{comma}{t('export.through', lang, date=self.through)}"
         if self.log_updated:
-            version += f", {t('export.updated', lang, date=self.log_updated)}"
+            version += f"{comma}{t('export.updated', lang, date=self.log_updated)}"
         if self.past_due:
-            version += f", {t('export.past_due', lang, n=self.past_due)}"
+            version += f"{comma}{t('export.past_due', lang, n=self.past_due)}"
         return (f"{t('export.sources', lang)}{sep}{line or '—'}<br>{t('export.data', lang)}{sep}{version} · "
                 f"{t('export.generated', lang)}{sep}{self.date.isoformat()}")
+
+
+def log_facts(meta: dict, events: pd.DataFrame, lang: str = "en", today: dt.date | None = None) -> dict:
+    """What a briefing says about the whole log (its size, last update, coverage date in `lang` and
+    past-due count as of `today`): keyword arguments of `Briefing`, for the command line and the app."""
+    coverage = coverage_of(meta, events, today)
+    return {"log_size": len(events), "log_updated": log_updated(meta, events), "through": coverage.label(lang),
+            "past_due": coverage.past_due}
 
 
 def default_title(filters: Filters, vocab: Vocabulary, lang: str) -> str:
@@ -243,7 +253,8 @@ def html_bytes(b: Briefing) -> bytes:
 # -- tables -------------------------------------------------------------------------------------------
 
 DATA_COLUMNS = ["id", "date", "end", "precision", "approximate", "title_en", "title_ja", "countries", "themes",
-                "type", "importance", "status", "summary_en", "summary_ja", "sources", "notes"]
+                "type", "importance", "status", "evidence", "claimed_by", "summary_en", "summary_ja", "sources",
+                "notes"]
 
 
 def data_rows(df: pd.DataFrame) -> pd.DataFrame:

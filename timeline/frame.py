@@ -10,7 +10,7 @@ from .model import PartialDate, fold
 COLUMNS = ("id", "date", "end", "precision", "start", "stop", "approximate", "title_en", "title_ja",
            "title_ko", "summary_en", "summary_ja", "summary_ko", "aliases", "countries", "themes", "type",
            "importance", "status", "sources", "related", "notes", "tags", "added", "updated", "line",
-           "search", "country_key", "theme_key")
+           "search", "country_key", "theme_key", "short_en", "short_ja", "short_ko", "evidence", "claimed_by")
 
 
 def to_frame(records: list[dict], locate=None) -> pd.DataFrame:
@@ -48,6 +48,7 @@ def to_frame(records: list[dict], locate=None) -> pd.DataFrame:
             # "|KR|JP|": lets the filters test list membership with one vectorised string match
             "country_key": "|" + "|".join(r["countries"]) + "|",
             "theme_key": "|" + "|".join(r["themes"]) + "|",
+            **_claim_columns(r),
         })
     # sorted here, on Python lists: sorting the frame would copy every (Arrow) column once more
     order = sorted(range(len(rows)), key=lambda i: (starts[i], rows[i]["id"]))
@@ -56,3 +57,10 @@ def to_frame(records: list[dict], locate=None) -> pd.DataFrame:
         df.insert(COLUMNS.index(name), name, pd.to_datetime(pd.Series([days[i] for i in order], dtype="object")))
     df["importance"] = df["importance"].astype("int64")
     return df
+
+
+def _claim_columns(r: dict) -> dict:
+    """The short chart label and how the event is established ("" = not stated)."""
+    short = r.get("short") or {}
+    return {"short_en": short.get("en", ""), "short_ja": short.get("ja", ""), "short_ko": short.get("ko", ""),
+            "evidence": r.get("evidence") or "", "claimed_by": r.get("claimed_by") or ""}

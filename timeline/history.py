@@ -19,7 +19,7 @@ from .text import field_text, t
 
 COMPARED = ("date", "end", "approximate", "title_en", "title_ja", "title_ko", "summary_en", "summary_ja",
             "summary_ko", "aliases", "countries", "themes", "type", "importance", "status", "sources", "related",
-            "notes", "tags")
+            "notes", "tags", "short_en", "short_ja", "short_ko", "evidence", "claimed_by")
 
 
 @dataclass
@@ -42,7 +42,7 @@ def diff_logs(old: pd.DataFrame, new: pd.DataFrame) -> LogDiff:
         fields = []
         for col in COMPARED:
             if o.at[eid, col] != n.at[eid, col]:
-                name = col.rsplit("_", 1)[0] if col.startswith(("title_", "summary_")) else col
+                name = col.rsplit("_", 1)[0] if col.startswith(("title_", "summary_", "short_")) else col
                 if name not in fields:
                     fields.append(name)
         if fields:

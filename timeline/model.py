@@ -27,13 +27,16 @@ FIELDS: dict[str, tuple[bool, str]] = {
     "end": (False, 'last day of a span, same format as date'),
     "approximate": (False, "true when the date is only 'around'"),
     "title": (True, "mapping with en and ja (optional ko)"),
+    "short": (False, "chart label, mapping with en and ja (optional ko): at most 45 (en) / 30 (ja, ko) characters"),
     "summary": (True, "mapping with en and ja (optional ko)"),
     "aliases": (False, "list of name variants that search also matches"),
     "countries": (True, "list of ISO 3166-1 alpha-2 codes, e.g. [KR, JP]"),
     "themes": (True, "list of theme ids from timeline/vocab.yaml"),
     "type": (True, "one event type id from timeline/vocab.yaml"),
     "importance": (True, "1 (routine), 2 (notable) or 3 (major)"),
-    "status": (True, "occurred, scheduled, expected, postponed or cancelled"),
+    "status": (True, "occurred, scheduled, expected, postponed, cancelled or unconfirmed"),
+    "evidence": (False, "how the event is established: confirmed, claimed, reported or disputed"),
+    "claimed_by": (False, "whose claim it is (e.g. KCNA); required when evidence is claimed or disputed"),
     "sources": (True, "list of {title, publisher, url, published?, note?} (or {title, publisher, section} for the report)"),
     "related": (False, "list of {type, id} links to other events"),
     "notes": (False, "caveats, e.g. where sources disagree"),
@@ -44,6 +47,9 @@ FIELDS: dict[str, tuple[bool, str]] = {
 SOURCE_FIELDS = ("title", "publisher", "url", "published", "note", "section")
 RELATED_FIELDS = ("type", "id")
 PLANNED_STATUSES = ("scheduled", "expected")
+UNCONFIRMED = "unconfirmed"      # a planned event whose date passed and whose outcome was not found
+CLAIM_EVIDENCE = ("claimed", "disputed")   # evidence levels that must say whose claim it is
+SHORT_LIMITS = {"en": 45, "ja": 30, "ko": 30}   # characters of a chart label
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -128,6 +134,7 @@ class Term:
     ko: str = ""
     color: str = "#888888"
     section: str = ""
+    definition: str = ""      # one line saying when the term applies (evidence levels)
 
     def label(self, lang: str = "en") -> str:
         return getattr(self, lang, "") or self.en
@@ -142,6 +149,7 @@ class Vocabulary:
     types: dict[str, Term]
     statuses: dict[str, Term]
     relations: dict[str, Term]
+    evidence: dict[str, Term] = field(default_factory=dict)
     importance: dict[int, dict[str, str]] = field(default_factory=dict)
     names: tuple[tuple[str, ...], ...] = ()
 
@@ -157,15 +165,16 @@ class Vocabulary:
             types=terms("types"),
             statuses=terms("statuses"),
             relations=terms("relations"),
+            evidence=terms("evidence"),
             importance={int(k): dict(v) for k, v in (data.get("importance") or {}).items()},
             names=tuple(tuple(str(n) for n in group) for group in (data.get("names") or [])),
         )
 
     def kind(self, name: str) -> dict[str, Term]:
-        """The vocabulary behind a field or a lane grouping: country(ies), theme(s), type, status."""
+        """The vocabulary behind a field or a lane grouping: country(ies), theme(s), type, status, evidence."""
         return {"country": self.countries, "countries": self.countries,
                 "theme": self.themes, "themes": self.themes,
-                "type": self.types, "status": self.statuses}[name]
+                "type": self.types, "status": self.statuses, "evidence": self.evidence}[name]
 
     def label(self, kind: str, term_id: str, lang: str = "en") -> str:
         term = self.kind(kind).get(term_id)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .model import PLANNED_STATUSES
+from .model import PLANNED_STATUSES, UNCONFIRMED, PartialDate
 from .query import CHAIN_RELATIONS, Filters, chain, filter_events  # noqa: F401  (chain lives with the filters)
 
 
@@ -23,27 +23,35 @@ def stale_planned(df: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     return df[df["status"].isin(PLANNED_STATUSES) & (df["stop"] < pd.Timestamp(today))]
 
 
+def past_due(df: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """Events that need a follow-up: planned ones whose date has passed, and those whose outcome
+    was not confirmed."""
+    return df[(df["status"] == UNCONFIRMED)
+              | (df["status"].isin(PLANNED_STATUSES) & (df["stop"] < pd.Timestamp(today)))]
+
+
 @dataclass(frozen=True)
 class Coverage:
-    """How current the log is: what the app's header and every export's footer say."""
+    """How current the log is: events through `through` (a date as written, None for an empty log),
+    and how many planned events are past their date or have an unconfirmed outcome."""
 
-    through: str | None     # the log's stated coverage (meta.coverage.through), else the latest event's date
-    stated: bool            # True when the log states its coverage
-    past_due: int           # planned events whose date has passed, or whose outcome is not confirmed
+    through: str | None
+    past_due: int
+    stated: bool          # True when the log states its coverage (meta.coverage.through)
+
+    def label(self, lang: str = "en") -> str | None:
+        """The coverage date in `lang`: "12 Jun 2026", "2026年6月12日"."""
+        return PartialDate.parse(self.through).label(lang) if self.through else None
 
 
-def needs_follow_up(df: pd.DataFrame, today: dt.date) -> pd.DataFrame:
-    """Planned events past their date, and events whose outcome is recorded as not confirmed."""
-    return df[(df["status"] == "unconfirmed") | (df["status"].isin(PLANNED_STATUSES)
-                                                  & (df["stop"] < pd.Timestamp(today)))]
-
-
-def coverage_of(meta: dict, events: pd.DataFrame, today: dt.date) -> Coverage:
-    """The log's coverage date and how many plans need a follow-up."""
+def coverage_of(meta: dict, events: pd.DataFrame, today: dt.date | None = None) -> Coverage:
+    """The log's coverage: meta.coverage.through, else the date of the latest event that occurred;
+    and the number of past-due planned events (see `past_due`)."""
+    today = today or dt.date.today()
     stated = (meta.get("coverage") or {}).get("through") if isinstance(meta.get("coverage"), dict) else None
-    if stated:
-        through = str(stated)
-    else:
-        occurred = events.loc[events["status"] == "occurred", "start"]
-        through = occurred.max().date().isoformat() if len(occurred) else None
-    return Coverage(through, bool(stated), len(needs_follow_up(events, today)))
+    through = str(stated) if stated else None
+    occurred = events[events["status"] == "occurred"]
+    if through is None and len(occurred):  # the date as written: "2025-09" stays a month
+        latest = occurred.loc[occurred["stop"].idxmax()]
+        through = latest["end"] or latest["date"]
+    return Coverage(through, len(past_due(events, today)), bool(stated))

@@ -37,6 +37,7 @@ class Filters:
     types: tuple[str, ...] = ()
     min_importance: int = 1
     statuses: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()   # how the event is established: confirmed, claimed, reported, disputed
     query: str = ""
     ids: tuple[str, ...] = ()      # restrict to these ids (the library's own use; no URL parameter)
     chain: str | None = None       # restrict to the chain of related events around this id
@@ -219,8 +220,10 @@ FILTERS: tuple[Filter, ...] = (
                 vocab_kind="type", metavar="IDS"),
     ChoiceFilter("min_importance", "importance", "--min-importance", "1 (all), 2 or 3 (major only)", default=1,
                  choices=("1", "2", "3"), metavar="N"),
-    TermsFilter("statuses", "status", "--status", "occurred, scheduled, expected, postponed, cancelled",
+    TermsFilter("statuses", "status", "--status", "occurred, scheduled, expected, postponed, cancelled, unconfirmed",
                 default=(), vocab_kind="status", metavar="IDS"),
+    TermsFilter("evidence", "evidence", "--evidence", "how events are established: confirmed, claimed, reported, "
+                "disputed (events that do not say are left out)", default=(), vocab_kind="evidence", metavar="IDS"),
     TextFilter("query", "q", "--query", "free text in en/ja/ko or an alias (이재명, 金正恩)", default="",
                metavar="TEXT"),
     EventFilter("chain", "chain", "--chain", "only the chain of related events around this event id", metavar="ID"),

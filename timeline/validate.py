@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable
 from urllib.parse import urlparse
 
-from .model import (FIELDS, ID_RE, LANGS, PLANNED_STATUSES, RELATED_FIELDS, SOURCE_FIELDS,
-                    TEXT_LANGS, PartialDate, Vocabulary)
+from .model import (CLAIM_EVIDENCE, FIELDS, ID_RE, LANGS, PLANNED_STATUSES, RELATED_FIELDS, SHORT_LIMITS,
+                    SOURCE_FIELDS, TEXT_LANGS, UNCONFIRMED, PartialDate, Vocabulary)
 
 ERROR, WARNING = "error", "warning"
 
@@ -58,9 +58,14 @@ CODES: dict[str, tuple[str, str]] = {
     "stale-scheduled": (WARNING, "A planned event's date has passed but its status was never updated"),
     "updated-before-added": (ERROR, "updated is earlier than added"),
     "likely-duplicate": (WARNING, "Two events look like the same event recorded twice"),
+    "unknown-evidence": (ERROR, "evidence is not one of the known evidence levels"),
+    "missing-claimed-by": (ERROR, "A claimed or disputed event does not say whose claim it is"),
+    "short-too-long": (WARNING, "A short chart label is too long to fit a chart"),
+    "unconfirmed-in-future": (ERROR, "An event marked unconfirmed has not reached its date yet"),
 }
 
-_SINGULAR = {"countries": "country", "themes": "theme", "type": "type", "status": "status"}
+_SINGULAR = {"countries": "country", "themes": "theme", "type": "type", "status": "status",
+             "evidence": "evidence level"}
 
 
 @dataclass(frozen=True)
@@ -157,7 +162,7 @@ class _Checker:
                 add("id-date-mismatch", f'id starts with "{prefix}" but date is "{start.text}"; '
                     f"ids are stable, so fix the date if it is wrong, else keep the id", "id")
         self.check_flag(rec, "approximate", add)
-        for key in ("title", "summary"):
+        for key in ("title", "summary", "short"):
             self.check_text(rec, key, add)
         self.check_str_list(rec, "aliases", add)
         self.check_str_list(rec, "tags", add)
@@ -171,9 +176,10 @@ class _Checker:
         if isinstance(rec.get("notes"), (list, dict)):
             add("wrong-type", "notes must be text", "notes")
         self.check_sources(rec, add)
-        if start and rec.get("status") in PLANNED_STATUSES and (end or start).last < self.today:
-            add("stale-scheduled", f'status is "{rec["status"]}" but {(end or start).text} has passed; '
-                f"set status to occurred, postponed or cancelled", "status")
+        self.check_claim(rec, add)
+        self.check_short(rec, add)
+        if start:
+            self.check_outcome(rec, end or start, add)
         added = self.check_date(rec, "added", add)
         updated = self.check_date(rec, "updated", add)
         if added and updated and updated.last < added.first:
@@ -228,6 +234,35 @@ class _Checker:
         for lang in LANGS:
             if lang not in val:
                 add("missing-language", f'{key} has no "{lang}"; every event needs English and Japanese', key)
+
+    def check_outcome(self, rec, last: PartialDate, add) -> None:
+        """A planned event whose date has passed needs its outcome; `unconfirmed` only once it has passed."""
+        status = rec.get("status")
+        if status in PLANNED_STATUSES and last.last < self.today:
+            add("stale-scheduled", f'status is "{status}" but {last.text} has passed; set status to occurred, '
+                f"postponed or cancelled, or to {UNCONFIRMED} when no source reports the outcome", "status")
+        elif status == UNCONFIRMED and last.last >= self.today:
+            add("unconfirmed-in-future", f'status is "{UNCONFIRMED}" but {last.text} has not passed; keep it '
+                f"scheduled or expected until its date is over", "status")
+
+    def check_claim(self, rec, add) -> None:
+        self.check_terms(rec, "evidence", self.vocab.evidence, "unknown-evidence", add, many=False)
+        by = rec.get("claimed_by")
+        if "claimed_by" in rec and by is not None and not isinstance(by, str):
+            add("wrong-type", f"claimed_by must be text, got {by!r}", "claimed_by")
+        if rec.get("evidence") in CLAIM_EVIDENCE and not (isinstance(by, str) and by.strip()):
+            add("missing-claimed-by", f'evidence is "{rec["evidence"]}": add claimed_by saying whose claim it is, '
+                f"e.g. claimed_by: KCNA", "evidence")
+
+    def check_short(self, rec, add) -> None:
+        short = rec.get("short")
+        if not isinstance(short, dict):
+            return
+        for lang, limit in SHORT_LIMITS.items():
+            text = short.get(lang)
+            if isinstance(text, str) and len(text) > limit:
+                add("short-too-long", f"short.{lang} has {len(text)} characters, over {limit}; shorten it so "
+                    f"it fits a chart label", "short", lang)
 
     def check_str_list(self, rec, key, add) -> None:
         val = rec.get(key)
@@ -396,3 +431,45 @@ def _is_http(url: str) -> bool:
         except ValueError:
             return False
     return True
+
+
+COVERAGE_FIELDS = ("through", "note")
+
+
+def validate_meta(meta: dict, locate: Callable[[tuple], tuple[int, int]], file: str = "") -> list[Problem]:
+    """Check the log's `meta:` mapping: `coverage: {through: "YYYY-MM-DD", note: {en, ja, ko?}}`."""
+    problems: list[Problem] = []
+
+    def add(code: str, message: str, *path) -> None:
+        problems.append(Problem(code, message, file, *locate(("meta",) + path), "", ".".join(("meta",) + path)))
+
+    coverage = meta.get("coverage")
+    if coverage is None:
+        return problems
+    if not isinstance(coverage, dict):
+        add("not-a-mapping", 'coverage must be a mapping: {through: "YYYY-MM-DD", note: {en: ..., ja: ...}}',
+            "coverage")
+        return problems
+    for key in coverage:
+        if key not in COVERAGE_FIELDS:
+            add("unknown-field", f'"{key}" is not a field of coverage{suggest(key, COVERAGE_FIELDS)}; '
+                f"known: {', '.join(COVERAGE_FIELDS)}", "coverage", key)
+    through = coverage.get("through")
+    if through is None:
+        add("missing-field", 'coverage needs "through": the date until which the log is complete, "YYYY-MM-DD"',
+            "coverage")
+    else:
+        try:
+            if PartialDate.parse(through).precision != "day":
+                raise ValueError(f'"{through}" is not a day')
+        except ValueError as exc:
+            add("bad-date", f'{exc}; write coverage.through as a quoted day, "YYYY-MM-DD"', "coverage", "through")
+    note = coverage.get("note")
+    if note is not None and not (isinstance(note, dict) and all(isinstance(v, str) for v in note.values())):
+        add("wrong-type", "coverage.note must be a mapping of texts, e.g. {en: ..., ja: ...}", "coverage", "note")
+    elif isinstance(note, dict):
+        for lang in note:
+            if lang not in TEXT_LANGS:
+                add("unknown-language", f'"{lang}" is not a language of the log; use en, ja or ko', "coverage",
+                    "note", lang)
+    return problems

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .validate import Problem
+from .validate import Problem, validate_meta
 
 _Y = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_Y + t for t in ("int", "float", "bool", "null", "timestamp")}  # str: in _Walker.value
@@ -89,6 +89,7 @@ def parse_log(data: bytes, path: str = "") -> tuple[list | None, dict, Any, list
     events_node = root
     if isinstance(value, dict) and isinstance(value.get("events"), list):
         meta = value["meta"] if isinstance(value.get("meta"), dict) else {}
+        problems.extend(validate_meta(meta, lambda sub: _locate(root, None, sub), path))
         unknown = [k for k in value if k not in ("events", "meta")]
         for key in unknown:
             problems.append(Problem("unknown-field", f'top-level key "{key}" is not known; the file holds '
@@ -258,12 +259,14 @@ def _key_mark(node: yaml.Node, key: str) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _locate(events_node: yaml.Node, index: int, sub: tuple) -> tuple[int, int]:
-    """Line and column of events[index] followed by the path `sub` (keys and list indexes)."""
+def _locate(events_node: yaml.Node, index: int | None, sub: tuple) -> tuple[int, int]:
+    """Line and column of events[index] followed by the path `sub` (keys and list indexes);
+    with index None, of the path `sub` from `events_node` itself."""
     node = events_node
-    if not isinstance(node, yaml.SequenceNode) or index >= len(node.value):
-        return (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (0, 0)
-    node = node.value[index]
+    if index is not None:
+        if not isinstance(node, yaml.SequenceNode) or index >= len(node.value):
+            return (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (0, 0)
+        node = node.value[index]
     for step in sub:
         child = None
         if isinstance(node, yaml.MappingNode):

@@ -11,9 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback_context, dcc, html, no_update
 
 from .. import export, figures, tables
-from ..load import log_updated
-from ..model import PartialDate
-from ..outlook import coverage_of, needs_follow_up, outlook_events
+from ..outlook import coverage_of, outlook_events, past_due
 from ..query import (FILTER_BY_NAME, TABS, Filters, ViewState, filter_events, preset_window, state_from_query,
                      state_to_query)
 from ..source import LogSource
@@ -219,7 +217,7 @@ def _currency(current, today, lang: str) -> list:
     cov = coverage_of(current.meta, current.events, today)
     if not cov.through:
         return []
-    parts = [html.Span(t("app.currency", lang, date=PartialDate.parse(cov.through).label(lang)),
+    parts = [html.Span(t("app.currency", lang, date=cov.label(lang)),
                        className="badge bg-secondary me-1", id="currency-through")]
     if cov.past_due:
         parts.append(dcc.Link(t("app.past_due", lang, n=cov.past_due), href=f"?tab=outlook&lang={lang}",
@@ -303,7 +301,7 @@ def outlook_panel(events, state: ViewState, vocab, today: dt.date) -> list:
     whose date has passed and whose outcome is not confirmed."""
     lang = state.lang
     ahead = outlook_events(events, today, state.months, state.filters)
-    follow = needs_follow_up(filter_events(events, state.filters, vocab), today)
+    follow = past_due(filter_events(events, state.filters, vocab), today)
     out = []
     if ahead.empty:
         out.append(dbc.Alert(t("app.outlook_empty", lang, n=state.months), color="light", id="outlook-empty"))
@@ -390,11 +388,9 @@ def _register_export(app, source: LogSource, today_fn) -> None:
 def briefing_of(source: LogSource, state: ViewState, today: dt.date) -> export.Briefing:
     """What an export of this view says about itself: events, filters, data version and coverage."""
     current = source.current()
-    cov = coverage_of(current.meta, current.events, today)
     return export.Briefing(filter_events(current.events, state.filters, source.vocab), source.vocab, state.filters,
-                           state.lang, date=today, log_size=len(current.events),
-                           log_updated=log_updated(current.meta, current.events), group=state.group,
-                           through=cov.through, past_due=cov.past_due)
+                           state.lang, date=today, group=state.group,
+                           **export.log_facts(current.meta, current.events, state.lang, today))
 
 
 # -- 6. in the browser only -----------------------------------------------------------------------------
