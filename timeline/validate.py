@@ -382,8 +382,8 @@ DUPLICATE_OVERLAP = 0.5   # share of the shorter title's words (or kana/kanji pa
 def likely_duplicates(events, file: str = "") -> list[Problem]:
     """Warnings for pairs of events that look like one event recorded twice: the same month and
     type, the countries of one among the other's, no link between them, and titles that share at
-    least half their words (English) or character pairs (Japanese). Run by `validate`, not by every
-    load: it compares pairs."""
+    least half their words (English) or character pairs (Japanese) — four fifths when both have
+    exact, different days. Run by `validate`, not by every load: it compares pairs."""
     out = []
     frame = events.assign(month=events["start"].dt.to_period("M"))
     for _, group in frame.groupby(["month", "type"], sort=False):
@@ -396,7 +396,10 @@ def likely_duplicates(events, file: str = "") -> list[Problem]:
             (wa, pa, ca, la), (wb, pb, cb, lb) = keys[i], keys[j]
             if rows[i]["id"] in lb or rows[j]["id"] in la or _overlap(ca, cb) < 1:
                 continue  # linked events are distinct by the curator's word; so are other countries' events
-            if _overlap(wa, wb) >= DUPLICATE_OVERLAP or _overlap(pa, pb) >= DUPLICATE_OVERLAP:
+            # two different exact days need near-identical titles: otherwise they are two meetings
+            both_days = rows[i]["precision"] == rows[j]["precision"] == "day" and rows[i]["date"] != rows[j]["date"]
+            needed = 0.8 if both_days else DUPLICATE_OVERLAP
+            if _overlap(wa, wb) >= needed or _overlap(pa, pb) >= needed:
                 later = rows[j] if rows[j]["line"] >= rows[i]["line"] else rows[i]
                 other = rows[i] if later is rows[j] else rows[j]
                 out.append(Problem("likely-duplicate", f'looks like "{other["id"]}" (same month, type and '
