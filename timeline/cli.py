@@ -18,6 +18,7 @@ from .text import UI_LANGS, t
 from .validate import errors, problems_json
 
 DEFAULT_EVENTS = Path(__file__).resolve().parent.parent / "events.yaml"
+SCHEMA_FILE = DEFAULT_EVENTS.parent / "schema" / "events.schema.json"
 
 EXAMPLES = {
     "validate": "python -m timeline validate events.yaml",
@@ -30,6 +31,7 @@ EXAMPLES = {
     "synth": "python -m timeline synth --events 10000 --seed 1 --out big.yaml",
     "bench": "python -m timeline bench --quick",
     "loadtest": "python -m timeline loadtest --clients 50 --seconds 60 --workers 4",
+    "schema": "python -m timeline schema --out schema/events.schema.json",
 }
 
 
@@ -247,6 +249,25 @@ def cmd_loadtest(args) -> int:
     return 0
 
 
+def cmd_schema(args) -> int:
+    from .schema import schema_text
+
+    text = schema_text(load_vocab())
+    if args.check:
+        path = Path(args.out or SCHEMA_FILE)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            print(f"{path} is out of date with timeline/model.py and timeline/vocab.yaml; regenerate it with "
+                  f"`{EXAMPLES['schema']}`", file=sys.stderr)
+            return 1
+        print(f"{path} is up to date")
+    elif args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def _print_table(rows, lang: str) -> None:
     import unicodedata
 
@@ -361,6 +382,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("stamp", "fill each event's added/updated dates from the git history of the log")
     p.add_argument("path", nargs="?", default=str(DEFAULT_EVENTS), metavar="PATH")
     p.set_defaults(func=cmd_stamp)
+
+    p = command("schema", "write the JSON Schema of the log (editors complete and check events.yaml with it)")
+    p.add_argument("--out", metavar="FILE", help="where to write (default: print it)")
+    p.add_argument("--check", action="store_true", help="exit 1 if FILE (default: the committed schema) is stale")
+    p.set_defaults(func=cmd_schema)
     return parser
 
 

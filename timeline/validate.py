@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable
 from urllib.parse import urlparse
 
-from .model import (FIELDS, ID_RE, LANGS, PLANNED_STATUSES, RELATED_FIELDS, SOURCE_FIELDS,
+from .model import (FIELDS, ID_RE, LANGS, PLANNED_STATUSES, RELATED_FIELDS, SOURCE_DATES, SOURCE_FIELDS,
                     TEXT_LANGS, PartialDate, Vocabulary)
 
 ERROR, WARNING = "error", "warning"
@@ -292,8 +292,13 @@ class _Checker:
                         f"(other schemes such as javascript: or file: are refused)", "sources", j, "url")
                 else:
                     has_url = True
-            if "published" in src and src["published"] not in (None, ""):
-                self.check_date(src, "published", lambda code, msg, *p: add(code, msg, "sources", j, *p))
+            for key in SOURCE_DATES:
+                if key in src and src[key] not in (None, ""):
+                    self.check_date(src, key, lambda code, msg, *p: add(code, msg, "sources", j, *p))
+            archived = src.get("archived")
+            if archived is not None and (not isinstance(archived, str) or not _is_http(archived)):
+                add("bad-url", f"sources[{j}].archived {archived!r} must be the http(s) address of an archived copy",
+                    "sources", j, "archived")
             for key in ("note", "section"):
                 if key in src and not isinstance(src[key], (str, int)):
                     add("wrong-type", f"sources[{j}].{key} must be text", "sources", j, key)
