@@ -40,3 +40,12 @@ def vocab():
 @pytest.fixture
 def valid_df(vocab):
     return load_events(DATA / "valid.yaml", vocab)
+
+
+@pytest.fixture(scope="session")
+def local_server():
+    """Base URL of a local HTTP server with saved pages and failing links (tests/localserver.py)."""
+    from .localserver import LocalServer
+
+    with LocalServer() as server:
+        yield server.url

@@ -6,8 +6,10 @@ Library exceptions become one-line errors that say what to do next; exit codes a
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -32,6 +34,8 @@ EXAMPLES = {
     "bench": "python -m timeline bench --quick",
     "loadtest": "python -m timeline loadtest --clients 50 --seconds 60 --workers 4",
     "schema": "python -m timeline schema --out schema/events.schema.json",
+    "new": "python -m timeline new --date 2026-11-20 --title \"Japan and ROK hold security talks\" --country JP,KR "
+           "--url https://example.org/article",
 }
 
 
@@ -268,6 +272,74 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def _today(args) -> dt.date:
+    try:
+        return dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    except ValueError:
+        raise UsageError(f"--today {args.today!r}: use YYYY-MM-DD")
+
+
+def write_checked(path: Path, text: str) -> list:
+    """Write `text` to `path` only if the result is a valid log; return its problems (nothing written on errors).
+
+    The new text is validated in a temporary file beside the log, then moved over it in one step.
+    """
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".yaml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        report = read_log(tmp, cache=False)
+        problems = [dataclasses.replace(p, file=str(path)) for p in report.problems]
+        if report.ok:
+            os.replace(tmp, path)
+        return problems
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def cmd_new(args) -> int:
+    from . import logedit
+    from .fetch import FetchError, fetch_page, page_metadata
+    from .scaffold import Draft, date_quote, event_id, scaffold_block
+
+    path, today = Path(args.events), _today(args)
+    text = path.read_text(encoding="utf-8")
+    source = {}
+    if args.url:
+        try:
+            _, html = fetch_page(args.url, timeout=args.timeout)
+        except FetchError as exc:
+            raise UsageError(f"{exc}; nothing was written (fill the source in by hand or retry)")
+        source = {**page_metadata(html), "url": args.url}
+    draft = Draft(date=args.date or today.isoformat(), slug=args.slug or "", title_en=args.title or "",
+                  title_ja=args.title_ja or "", countries=_csv_list(args.country), themes=_csv_list(args.theme),
+                  type=args.type, importance=args.importance, status=args.status or "", source=source)
+    try:
+        eid = event_id(draft)
+        block = scaffold_block(draft, load_vocab(), today, date_quote(text))
+        new_text = logedit.insert_event(text, block, draft.date)
+    except ValueError as exc:
+        raise UsageError(str(exc))
+    if re.search(rf"^\s*-?\s*id: ['\"]?{re.escape(eid)}['\"]?\s*$", text, re.M):
+        raise UsageError(f'id "{eid}" is already in {path}; choose another --slug')
+    if args.dry_run:
+        sys.stdout.write(block)
+        return 0
+    problems = errors(write_checked(path, new_text))
+    if problems:
+        for p in problems:
+            print(p.format())
+        print(f"the new event would leave {path} with {len(problems)} error(s); nothing was written", file=sys.stderr)
+        return 1
+    print(f"added {eid} to {path} (line {new_text[:new_text.index('id: ' + eid)].count(chr(10)) + 1}); "
+          f"replace the TODO text, then run `python -m timeline validate {path}`")
+    return 0
+
+
 def _print_table(rows, lang: str) -> None:
     import unicodedata
 
@@ -387,6 +459,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="where to write (default: print it)")
     p.add_argument("--check", action="store_true", help="exit 1 if FILE (default: the committed schema) is stale")
     p.set_defaults(func=cmd_schema)
+
+    p = command("new", "add a new event to the log at its place by date, with TODO text and the vocabulary as comments")
+    _events_arg(p)
+    p.add_argument("--date", help="the event's date, YYYY, YYYY-MM or YYYY-MM-DD (default: today)")
+    p.add_argument("--slug", help="a few English words for the id (default: from --title or the page's title)")
+    p.add_argument("--title", help="English headline")
+    p.add_argument("--title-ja", dest="title_ja", help="Japanese headline")
+    p.add_argument("--country", action="append", metavar="CODES", help="countries, e.g. JP,KR")
+    p.add_argument("--theme", action="append", metavar="IDS", help="themes, the primary first")
+    p.add_argument("--type", default="other", help="event type (default: other)")
+    p.add_argument("--importance", type=int, default=1, choices=(1, 2, 3), help="1 routine, 2 notable, 3 major")
+    p.add_argument("--status", help="default: occurred, or scheduled for a future date")
+    p.add_argument("--url", help="fetch this page and fill in the source (title, publisher, published date)")
+    p.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for --url (default 15)")
+    p.add_argument("--today", metavar="DATE", help="pretend today is DATE (YYYY-MM-DD), for `added`")
+    p.add_argument("--dry-run", action="store_true", help="print the new event instead of writing it")
+    p.set_defaults(func=cmd_new)
     return parser
 
 

@@ -221,6 +221,46 @@ def parse_log(data: bytes, path: str = "") -> tuple[list | None, dict, Any, list
     return records, meta, locate, problems
 
 
+@dataclass(frozen=True)
+class EventSpan:
+    """Where one event sits in the text of a log: lines [start, stop) and the column of its `- `."""
+
+    id: str
+    date: str
+    start: int
+    stop: int
+    dash: int
+
+
+def event_spans(text: str) -> list[EventSpan]:
+    """The line span of every event in a log's text, for editing the text without re-dumping it.
+
+    An event runs from its `- ` line to the line before the next event, less trailing blank and
+    comment lines (a comment above an event belongs to that event). Raises ValueError when the text
+    is not a log the spans can be found in.
+    """
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"the file is not valid YAML ({exc}); run `python -m timeline validate` first")
+    events = _mapping_get(root, "events") if isinstance(root, yaml.MappingNode) else root
+    if not isinstance(events, yaml.SequenceNode):
+        raise ValueError("the file has no `events:` list")
+    lines = text.split("\n")
+    spans = []
+    for i, node in enumerate(events.value):
+        start = node.start_mark.line
+        stop = events.value[i + 1].start_mark.line if i + 1 < len(events.value) else events.end_mark.line
+        if i + 1 == len(events.value) and events.end_mark.column > 0:
+            stop += 1  # the list ends mid-line only at the end of a file without a final newline
+        while stop > start + 1 and (not lines[stop - 1].strip() or lines[stop - 1].lstrip().startswith("#")):
+            stop -= 1
+        dash = len(lines[start]) - len(lines[start].lstrip(" "))
+        id_node, date_node = _mapping_get(node, "id"), _mapping_get(node, "date")
+        spans.append(EventSpan(getattr(id_node, "value", ""), getattr(date_node, "value", ""), start, stop, dash))
+    return spans
+
+
 class _Loader(yaml.CBaseLoader):
     """The C parser and composer with the cheapest possible tag resolution (see _Walker.scalar)."""
 
