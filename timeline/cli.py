@@ -34,6 +34,7 @@ EXAMPLES = {
     "bench": "python -m timeline bench --quick",
     "loadtest": "python -m timeline loadtest --clients 50 --seconds 60 --workers 4",
     "schema": "python -m timeline schema --out schema/events.schema.json",
+    "links": "python -m timeline links --check --workers 8",
     "new": "python -m timeline new --date 2026-11-20 --title \"Japan and ROK hold security talks\" --country JP,KR "
            "--url https://example.org/article",
 }
@@ -340,6 +341,38 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_links(args) -> int:
+    from .tables import cited_urls
+
+    _, _, df = _events(args)
+    urls = cited_urls(df)
+    if not args.check:
+        for eid, sources in zip(df["id"], df["sources"]):
+            print(eid)
+            for s in sources:
+                if s.get("url"):
+                    print(f"  {s['url']}" + (f"  (archived: {s['archived']})" if s.get("archived") else ""))
+        print(f"{sum(map(len, urls.values()))} citation(s) of {len(urls)} URL(s) in {len(df)} event(s)")
+        return 0
+    from .fetch import check_links
+
+    if not (1 <= args.workers <= 32 and 0 < args.timeout <= 120):
+        raise UsageError("--workers 1..32 and --timeout up to 120 seconds")
+    archived = {s["url"]: s["archived"] for ss in df["sources"] for s in ss if s.get("url") and s.get("archived")}
+    results = check_links(list(urls), args.workers, args.timeout)
+    broken = [r for r in results.values() if not r.ok]
+    moved = [r for r in results.values() if r.ok and r.redirected]
+    for r in broken:
+        print(f"BROKEN  {r.url}  {r.error}" + (f" (after redirect to {r.final_url})" if r.redirected else ""))
+        print(f"        cited by: {', '.join(urls[r.url])}"
+              + (f"; archived copy: {archived[r.url]}" if r.url in archived else "; no archived copy"))
+    for r in moved:
+        print(f"MOVED   {r.url}  -> {r.final_url}  (cited by: {', '.join(urls[r.url])})")
+    print(f"checked {len(results)} URL(s): {len(results) - len(broken)} answer, {len(moved)} redirected, "
+          f"{len(broken)} broken")
+    return 1 if broken else 0
+
+
 def _print_table(rows, lang: str) -> None:
     import unicodedata
 
@@ -476,6 +509,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", metavar="DATE", help="pretend today is DATE (YYYY-MM-DD), for `added`")
     p.add_argument("--dry-run", action="store_true", help="print the new event instead of writing it")
     p.set_defaults(func=cmd_new)
+
+    p = command("links", "list every source URL by event; with --check, find broken and moved links")
+    _events_arg(p)
+    add_filter_args(p)
+    p.add_argument("--check", action="store_true", help="request every URL (HEAD, then GET) and report the broken")
+    p.add_argument("--workers", type=int, default=8, help="URLs checked at once (default 8)")
+    p.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default 15)")
+    p.set_defaults(func=cmd_links)
     return parser
 
 
