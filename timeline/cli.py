@@ -6,14 +6,13 @@ Library exceptions become one-line errors that say what to do next; exit codes a
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 import re
 import sys
 from pathlib import Path
 
-from .load import InvalidLog, load_events, load_vocab, log_updated, read_log
+from .load import InvalidLog, load_events, load_vocab, log_updated, parse_log, read_log, read_text
 from .export import FORMATS, TEMPLATES
 from .query import FILTERS, GROUPS, Filters, filter_events
 from .text import UI_LANGS, t
@@ -35,6 +34,7 @@ EXAMPLES = {
     "loadtest": "python -m timeline loadtest --clients 50 --seconds 60 --workers 4",
     "schema": "python -m timeline schema --out schema/events.schema.json",
     "links": "python -m timeline links --check --workers 8",
+    "import": "python -m timeline import edited.xlsx --dry-run",
     "new": "python -m timeline new --date 2026-11-20 --title \"Japan and ROK hold security talks\" --country JP,KR "
            "--url https://example.org/article",
 }
@@ -280,26 +280,11 @@ def _today(args) -> dt.date:
         raise UsageError(f"--today {args.today!r}: use YYYY-MM-DD")
 
 
-def write_checked(path: Path, text: str) -> list:
-    """Write `text` to `path` only if the result is a valid log; return its problems (nothing written on errors).
-
-    The new text is validated in a temporary file beside the log, then moved over it in one step.
-    """
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".yaml")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        report = read_log(tmp, cache=False)
-        problems = [dataclasses.replace(p, file=str(path)) for p in report.problems]
-        if report.ok:
-            os.replace(tmp, path)
-        return problems
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def write_log(path: Path, text: str) -> None:
+    """Replace the log in one step: a concurrent reader (the app's live reload) sees old or new, never half."""
+    tmp = path.with_name(f".{path.name}.new")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    tmp.replace(path)
 
 
 def cmd_new(args) -> int:
@@ -330,12 +315,13 @@ def cmd_new(args) -> int:
     if args.dry_run:
         sys.stdout.write(block)
         return 0
-    problems = errors(write_checked(path, new_text))
+    problems = errors(read_text(new_text, str(path), load_vocab()).problems)
     if problems:
         for p in problems:
             print(p.format())
         print(f"the new event would leave {path} with {len(problems)} error(s); nothing was written", file=sys.stderr)
         return 1
+    write_log(path, new_text)
     print(f"added {eid} to {path} (line {new_text[:new_text.index('id: ' + eid)].count(chr(10)) + 1}); "
           f"replace the TODO text, then run `python -m timeline validate {path}`")
     return 0
@@ -371,6 +357,37 @@ def cmd_links(args) -> int:
     print(f"checked {len(results)} URL(s): {len(results) - len(broken)} answer, {len(moved)} redirected, "
           f"{len(broken)} broken")
     return 1 if broken else 0
+
+
+def cmd_import(args) -> int:
+    from . import history, spreadsheet
+
+    vocab, path, today = load_vocab(), Path(args.events), _today(args)
+    report = read_log(path, vocab, cache=False)
+    if not report.ok:
+        raise InvalidLog(report.problems)
+    text = path.read_text(encoding="utf-8")
+    records, *_ = parse_log(text.encode("utf-8"), str(path))
+    try:
+        table = spreadsheet.read_table(args.file)
+        plan = spreadsheet.plan_import(table, records, report.events, vocab)
+        new_text = spreadsheet.apply_plan(text, plan, today)
+    except (spreadsheet.TableError, ValueError, KeyError) as exc:
+        raise UsageError(str(exc).strip('"'))
+    checked = read_text(new_text, str(path), vocab)
+    problems = plan.problems + [spreadsheet.locate(p, plan, table, vocab) for p in errors(checked.problems)]
+    if problems:
+        for p in sorted(problems, key=lambda p: p.row):
+            print(p.format())
+        print(f"{len(problems)} problem(s) in {args.file}; nothing was written", file=sys.stderr)
+        return 1
+    print(history.format_diff(history.diff_logs(report.events, checked.events), args.lang))
+    if args.dry_run or new_text == text:
+        print("(dry run: nothing was written)" if args.dry_run else "nothing to import")
+        return 0
+    write_log(path, new_text)
+    print(f"wrote {path}: {len(plan.added)} added, {len(plan.changed)} changed")
+    return 0
 
 
 def _print_table(rows, lang: str) -> None:
@@ -517,6 +534,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=8, help="URLs checked at once (default 8)")
     p.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default 15)")
     p.set_defaults(func=cmd_links)
+
+    p = command("import", "apply a spreadsheet (an edited export, .xlsx or .csv) to the log, keyed by id")
+    p.add_argument("file", metavar="FILE", help="an .xlsx or .csv file in the layout of `export --format xlsx|csv`")
+    _events_arg(p)
+    p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    p.add_argument("--today", metavar="DATE", help="pretend today is DATE (YYYY-MM-DD), for `added`")
+    p.add_argument("--lang", choices=UI_LANGS, default="en")
+    p.set_defaults(func=cmd_import)
     return parser
 
 

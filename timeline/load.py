@@ -129,6 +129,13 @@ def read_log(path: str | Path, vocab: Vocabulary | None = None, today: dt.date |
     return report
 
 
+def read_text(text: str, path: str, vocab: Vocabulary | None = None, today: dt.date | None = None) -> LogReport:
+    """Validate the text a tool is about to write to `path` (problems carry that path), without writing it."""
+    report = LogReport(path)
+    _build(report, text.encode("utf-8"), vocab or load_vocab(), today or dt.date.today())
+    return report
+
+
 def _build(report: LogReport, data: bytes, vocab: Vocabulary, today: dt.date) -> None:
     records, meta, locate, problems = parse_log(data, report.path)
     report.problems.extend(problems)
@@ -230,6 +237,8 @@ class EventSpan:
     start: int
     stop: int
     dash: int
+    keys: tuple[tuple[str, int, int], ...] = ()   # (field, first line, line after it), top-level keys
+    flow: bool = False                             # written as {id: ..., ...}: fields cannot be edited apart
 
 
 def event_spans(text: str) -> list[EventSpan]:
@@ -257,8 +266,22 @@ def event_spans(text: str) -> list[EventSpan]:
             stop -= 1
         dash = len(lines[start]) - len(lines[start].lstrip(" "))
         id_node, date_node = _mapping_get(node, "id"), _mapping_get(node, "date")
-        spans.append(EventSpan(getattr(id_node, "value", ""), getattr(date_node, "value", ""), start, stop, dash))
+        spans.append(EventSpan(getattr(id_node, "value", ""), getattr(date_node, "value", ""), start, stop, dash,
+                               _key_spans(node, stop, lines), bool(getattr(node, "flow_style", False))))
     return spans
+
+
+def _key_spans(node: yaml.Node, stop: int, lines: list[str]) -> tuple[tuple[str, int, int], ...]:
+    if not isinstance(node, yaml.MappingNode):
+        return ()
+    starts = [(str(k.value), k.start_mark.line) for k, _ in node.value]
+    out = []
+    for j, (name, first) in enumerate(starts):
+        end = starts[j + 1][1] if j + 1 < len(starts) else stop
+        while end > first + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+            end -= 1
+        out.append((name, first, end))
+    return tuple(out)
 
 
 class _Loader(yaml.CBaseLoader):

@@ -7,6 +7,10 @@ the file's text at the file's own indentation.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import yaml
+
 from .load import EventSpan, event_spans
 from .model import PartialDate
 
@@ -60,4 +64,37 @@ def replace_event(text: str, event_id: str, block: str) -> str:
     span = find_event(text, event_id)
     lines = text.split("\n")
     lines[span.start:span.stop] = _indent(block, span.dash)
+    return "\n".join(lines)
+
+
+def render_field(name: str, value) -> str:
+    """`name: value` as YAML in the log's block style (dates and other look-alike text stay quoted)."""
+    return yaml.safe_dump({name: value}, allow_unicode=True, sort_keys=False, width=110, default_flow_style=False)
+
+
+def render_event(record: dict) -> str:
+    """A whole event as a block (its `- ` at column 0), fields in the order given."""
+    return yaml.safe_dump([record], allow_unicode=True, sort_keys=False, width=110, default_flow_style=False)
+
+
+def set_field(text: str, event_id: str, name: str, block: str | None, order: Sequence[str] = ()) -> str:
+    """`text` with one field of one event replaced by `block` (YAML of `name: ...` at column 0), removed
+    when `block` is None, or added after the fields that come before it in `order`. Other lines stay."""
+    span = find_event(text, event_id)
+    if span.flow:
+        raise ValueError(f'event "{event_id}" is written on one line ({{...}}); edit it by hand')
+    lines = text.split("\n")
+    keys = {key: (first, end) for key, first, end in span.keys}
+    indent = span.dash + 2
+    if name == "id" or (name in keys and keys[name][0] == span.start):
+        raise ValueError(f'the first field of "{event_id}" cannot be edited apart from the event')
+    new = [(" " * indent + line) if line.strip() else "" for line in (block or "").rstrip("\n").split("\n")]
+    new = [line for line in new if line] if block else []
+    if name in keys:
+        first, end = keys[name]
+        lines[first:end] = new
+    elif new:
+        before = [k for k in order[:list(order).index(name)] if k in keys] if name in order else list(keys)
+        at = max((keys[k][1] for k in before), default=span.stop)
+        lines[at:at] = new
     return "\n".join(lines)
