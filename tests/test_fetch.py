@@ -4,7 +4,13 @@ import time
 import pytest
 
 from timeline.cli import main
-from timeline.fetch import FetchError, check_link, check_links, fetch_page, page_metadata
+from timeline.fetch import (
+    FetchError,
+    check_link,
+    check_links,
+    fetch_page,
+    page_metadata,
+)
 
 from .conftest import DATA
 

@@ -60,7 +60,7 @@ def test_one_changed_cell_changes_exactly_that_field(real_log, tmp_path, capsys)
     assert "Added (0 events):" in out and "Changed (1 events):" in out and f"[{eid}]: title" in out
     after = real_log.read_text(encoding="utf-8")
     old_lines, new_lines = before.split("\n"), after.split("\n")
-    changed = [(a, b) for a, b in zip(old_lines, new_lines) if a != b]
+    changed = [(a, b) for a, b in zip(old_lines, new_lines, strict=False) if a != b]
     assert len(old_lines) == len(new_lines) and len(changed) == 1
     assert changed[0][1] == "    ja: 見出しを表計算ソフトで修正"
     assert read_log(real_log, cache=False).events.set_index("id").at[eid, "title_ja"] == "見出しを表計算ソフトで修正"
@@ -70,7 +70,7 @@ def test_a_new_row_becomes_an_event_at_its_date(real_log, tmp_path, capsys):
     table = export(real_log, "csv", tmp_path)
     rows = read_csv(table)
     head = rows[0]
-    new = dict(zip(head, rows[5]))
+    new = dict(zip(head, rows[5], strict=True))
     new.update(id="2025-01-15-test-import", date="2025-01-15", end="", title_en="Imported from a spreadsheet",
                title_ja="表計算ソフトから追加", countries="JP,KR", sources="NHK <https://www3.nhk.or.jp/example>")
     rows.append([new[c] for c in head])

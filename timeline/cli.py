@@ -16,10 +16,9 @@ from .load import InvalidLog, load_events, load_vocab, log_updated, parse_log, r
 from .export import FORMATS, TEMPLATES
 from .query import FILTERS, GROUPS, Filters, filter_events
 from .text import UI_LANGS, t
-from .validate import errors, problems_json
+from .validate import errors, github_annotation, problems_json
 
 DEFAULT_EVENTS = Path(__file__).resolve().parent.parent / "events.yaml"
-SCHEMA_FILE = DEFAULT_EVENTS.parent / "schema" / "events.schema.json"
 
 EXAMPLES = {
     "validate": "python -m timeline validate events.yaml",
@@ -97,11 +96,12 @@ def cmd_validate(args) -> int:
             total += len(report.events)
         else:
             failed = True
-    if args.json:
+    fmt = "json" if args.json else args.format
+    if fmt == "json":
         print(problems_json(all_problems))
         return 1 if failed else 0
     for p in all_problems:
-        print(p.format())
+        print(github_annotation(p) if fmt == "github" else p.format())
     errs = errors(all_problems)
     warns = len(all_problems) - len(errs)
     if failed:
@@ -255,11 +255,11 @@ def cmd_loadtest(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .schema import schema_text
+    from .schema import SCHEMA_PATH, schema_text
 
     text = schema_text(load_vocab())
     if args.check:
-        path = Path(args.out or SCHEMA_FILE)
+        path = Path(args.out or SCHEMA_PATH)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             print(f"{path} is out of date with timeline/model.py and timeline/vocab.yaml; regenerate it with "
                   f"`{EXAMPLES['schema']}`", file=sys.stderr)
@@ -277,7 +277,7 @@ def _today(args) -> dt.date:
     try:
         return dt.date.fromisoformat(args.today) if args.today else dt.date.today()
     except ValueError:
-        raise UsageError(f"--today {args.today!r}: use YYYY-MM-DD")
+        raise UsageError(f"--today {args.today!r}: use YYYY-MM-DD") from None
 
 
 def write_log(path: Path, text: str) -> None:
@@ -299,7 +299,7 @@ def cmd_new(args) -> int:
         try:
             _, html = fetch_page(args.url, timeout=args.timeout)
         except FetchError as exc:
-            raise UsageError(f"{exc}; nothing was written (fill the source in by hand or retry)")
+            raise UsageError(f"{exc}; nothing was written (fill the source in by hand or retry)") from None
         source = {**page_metadata(html), "url": args.url}
     draft = Draft(date=args.date or today.isoformat(), slug=args.slug or "", title_en=args.title or "",
                   title_ja=args.title_ja or "", countries=_csv_list(args.country), themes=_csv_list(args.theme),
@@ -309,7 +309,7 @@ def cmd_new(args) -> int:
         block = scaffold_block(draft, load_vocab(), today, date_quote(text))
         new_text = logedit.insert_event(text, block, draft.date)
     except ValueError as exc:
-        raise UsageError(str(exc))
+        raise UsageError(str(exc)) from None
     if re.search(rf"^\s*-?\s*id: ['\"]?{re.escape(eid)}['\"]?\s*$", text, re.M):
         raise UsageError(f'id "{eid}" is already in {path}; choose another --slug')
     if args.dry_run:
@@ -323,7 +323,7 @@ def cmd_new(args) -> int:
         return 1
     write_log(path, new_text)
     print(f"added {eid} to {path} (line {new_text[:new_text.index('id: ' + eid)].count(chr(10)) + 1}); "
-          f"replace the TODO text, then run `python -m timeline validate {path}`")
+          f"replace the TODO text, delete the `# ...` lines of choices, then run `python -m timeline validate {path}`")
     return 0
 
 
@@ -333,7 +333,7 @@ def cmd_links(args) -> int:
     _, _, df = _events(args)
     urls = cited_urls(df)
     if not args.check:
-        for eid, sources in zip(df["id"], df["sources"]):
+        for eid, sources in zip(df["id"], df["sources"], strict=True):
             print(eid)
             for s in sources:
                 if s.get("url"):
@@ -373,7 +373,7 @@ def cmd_import(args) -> int:
         plan = spreadsheet.plan_import(table, records, report.events, vocab)
         new_text = spreadsheet.apply_plan(text, plan, today)
     except (spreadsheet.TableError, ValueError, KeyError) as exc:
-        raise UsageError(str(exc).strip('"'))
+        raise UsageError(str(exc).strip('"')) from None
     checked = read_text(new_text, str(path), vocab)
     problems = plan.problems + [spreadsheet.locate(p, plan, table, vocab) for p in errors(checked.problems)]
     if problems:
@@ -435,7 +435,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("validate", "check one or more logs; print every problem with its location and code")
     p.add_argument("paths", nargs="*", metavar="PATH", help="log files (default: the bundled events.yaml)")
-    p.add_argument("--json", action="store_true", help="print the problems as JSON")
+    p.add_argument("--json", action="store_true", help="print the problems as JSON (same as --format json)")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="github: annotations (::error file=…,line=…::…) that GitHub Actions shows on the diff")
     p.set_defaults(func=cmd_validate)
 
     p = command("list", "print the filtered events, date-sorted")

@@ -179,4 +179,4 @@ def check_links(urls: list[str], workers: int = 8, timeout: float = 10.0) -> dic
 
     unique = list(dict.fromkeys(urls))
     with ThreadPoolExecutor(max_workers=max(1, min(workers, 32))) as pool:
-        return dict(zip(unique, pool.map(lambda u: check_link(u, timeout), unique)))
+        return dict(zip(unique, pool.map(lambda u: check_link(u, timeout), unique), strict=True))

@@ -13,8 +13,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import FIELDS, ID_RE, LANGS, RELATED_FIELDS, SOURCE_DATES, SOURCE_FIELDS, SOURCE_URLS, \
-    TEXT_LANGS, Term, Vocabulary, field_kind
+from .model import (
+    FIELDS,
+    ID_RE,
+    LANGS,
+    RELATED_FIELDS,
+    SOURCE_DATES,
+    SOURCE_FIELDS,
+    SOURCE_URLS,
+    TEXT_LANGS,
+    Term,
+    Vocabulary,
+    field_kind,
+)
 from .text import catalogue, t
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "events.schema.json"

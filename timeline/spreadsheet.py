@@ -106,7 +106,7 @@ def read_table(path: str | Path) -> Table:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a corrupt or foreign file: openpyxl raises many kinds
-        raise TableError(f"{path.name} is not a readable .xlsx workbook ({exc})")
+        raise TableError(f"{path.name} is not a readable .xlsx workbook ({exc})") from None
     sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
     wb.close()
     named = [n for n in SHEETS if n in sheets] + [n for n in sheets if n not in SHEETS]
@@ -127,7 +127,7 @@ def _table(sheet: str, rows: list[list]) -> Table:
         columns.pop()
     if "id" not in columns:
         raise TableError(f"{sheet}: the first row must name the columns, with an `id` column")
-    body = [(i, {c: _cell(v) for c, v in zip(columns, r)}) for i, r in enumerate(rows[1:], start=2)
+    body = [(i, {c: _cell(v) for c, v in zip(columns, r, strict=False)}) for i, r in enumerate(rows[1:], start=2)
             if any(_cell(v).strip() for v in r)]
     return Table(sheet, columns, body)
 
@@ -138,7 +138,7 @@ def _source_details(rows: list[list]) -> dict[tuple[str, str], dict]:
     head = [_cell(v) for v in rows[0]]
     out = {}
     for r in rows[1:]:
-        d = {k: _cell(v) for k, v in zip(head, r)}
+        d = {k: _cell(v) for k, v in zip(head, r, strict=False)}
         if d.get("event_id") and d.get("url"):
             out[(d["event_id"], d["url"])] = {k: d[k] for k in ("title", "publisher", "url", "published", "section",
                                                               "note") if d.get(k)}
@@ -247,8 +247,8 @@ def plan_import(table: Table, records: list[dict], df: pd.DataFrame, vocab: Voca
                                              table.letter("id")))
             continue
         if eid in plan.rows:
-            plan.problems.append(CellProblem("duplicate-id", f'id "{eid}" is also in row {plan.rows[eid]}; '
-                                             f"give one of them another id", table.sheet, row, "id", table.letter("id")))
+            plan.problems.append(CellProblem("duplicate-id", f'id "{eid}" is also in row {plan.rows[eid]}; give '
+                                             "one of them another id", table.sheet, row, "id", table.letter("id")))
             continue
         plan.rows[eid] = row
         _plan_row(plan, table, cells, eid, by_id.get(eid), base.get(eid), fields, vocab)
