@@ -507,6 +507,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", default=str(DEFAULT_EVENTS), metavar="PATH")
     p.set_defaults(func=cmd_stamp)
 
+    _curation_commands(command)
+    return parser
+
+
+def _curation_commands(command) -> None:
+    """The commands that add to and maintain the log: schema, new, links, import."""
     p = command("schema", "write the JSON Schema of the log (editors complete and check events.yaml with it)")
     p.add_argument("--out", metavar="FILE", help="where to write (default: print it)")
     p.add_argument("--check", action="store_true", help="exit 1 if FILE (default: the committed schema) is stale")
@@ -544,7 +550,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", metavar="DATE", help="pretend today is DATE (YYYY-MM-DD), for `added`")
     p.add_argument("--lang", choices=UI_LANGS, default="en")
     p.set_defaults(func=cmd_import)
-    return parser
 
 
 def _events_arg(p: argparse.ArgumentParser) -> None:
