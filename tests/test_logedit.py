@@ -46,3 +46,22 @@ def test_replace_changes_one_event_only():
     assert ids(new) == ids(text)
     with pytest.raises(KeyError):
         replace_event(text, "nope", block("nope", "2025"))
+
+
+def test_set_field_replaces_adds_and_removes_one_field():
+    from timeline.logedit import render_field, set_field
+    from timeline.model import FIELDS
+
+    text = (DATA / "valid.yaml").read_text(encoding="utf-8")
+    eid = "2025-06-03-election"
+    new = set_field(text, eid, "countries", render_field("countries", ["KR", "US"]), list(FIELDS))
+    assert "    countries:\n    - KR\n    - US\n" in new
+    assert new.count("countries: [KR]") == text.count("countries: [KR]") - 1
+    new = set_field(new, eid, "end", render_field("end", "2025-06-04"), list(FIELDS))
+    assert "    date: \"2025-06-03\"\n    end: '2025-06-04'\n    title:" in new
+    new = set_field(new, eid, "end", None, list(FIELDS))
+    new = set_field(new, eid, "countries", render_field("countries", ["KR"]), list(FIELDS))
+    records, *_ = parse_log(new.encode())
+    assert records == parse_log(text.encode())[0]
+    with pytest.raises(ValueError):
+        set_field(text, eid, "id", render_field("id", "x"), list(FIELDS))
