@@ -36,6 +36,8 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, b"<title>ok</title>")
         elif path == "/moved":
             self.reply(301, headers={"Location": "/ok"})
+        elif path == "/to-ftp":
+            self.reply(302, headers={"Location": "ftp://127.0.0.1/etc/passwd"})
         elif path == "/missing":
             self.reply(404, b"not found")
         elif path == "/slow":

@@ -38,6 +38,8 @@ def test_fetch_page_follows_redirects_and_limits_size(local_server):
         fetch_page(f"{local_server}/big", max_bytes=100_000)
     with pytest.raises(FetchError, match="not an http"):
         fetch_page("file:///etc/passwd")
+    with pytest.raises(FetchError, match="redirect to 'ftp://127.0.0.1/etc/passwd' not followed"):
+        fetch_page(f"{local_server}/to-ftp")  # a redirect away from http(s) is not followed
 
 
 @pytest.mark.parametrize("route, ok, status, final, error", [

@@ -18,6 +18,15 @@ MAX_PAGE_BYTES = 3 * 1024 * 1024
 TIMEOUT = 15.0
 
 
+def _opener() -> urllib.request.OpenerDirector:
+    # http(s) only: the default opener would also follow a redirect to ftp:, and open file: URLs
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.HTTPHandler, urllib.request.HTTPSHandler, urllib.request.HTTPRedirectHandler,
+                    urllib.request.HTTPErrorProcessor, urllib.request.HTTPDefaultErrorHandler):
+        opener.add_handler(handler())
+    return opener
+
+
 class FetchError(Exception):
     """A page could not be fetched; the message is one line."""
 
@@ -30,6 +39,8 @@ def _request(url: str, method: str = "GET") -> urllib.request.Request:
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, urllib.error.HTTPError):
+        if 300 <= exc.code < 400:
+            return f"HTTP {exc.code}: redirect to {exc.headers.get('Location')!r} not followed (only http(s))"
         return f"HTTP {exc.code} {exc.reason}"
     if isinstance(exc, urllib.error.URLError):
         exc = exc.reason if isinstance(exc.reason, Exception) else exc
@@ -49,7 +60,7 @@ def fetch_page(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_PAGE_BYT
     if not re.match(r"^https?://", url):
         raise FetchError(f"{url!r} is not an http(s) address")
     try:
-        with urllib.request.urlopen(_request(url), timeout=timeout) as resp:
+        with _opener().open(_request(url), timeout=timeout) as resp:
             data = resp.read(max_bytes + 1)
             final, charset = resp.geturl(), resp.headers.get_content_charset()
     except (urllib.error.URLError, OSError, ValueError) as exc:
@@ -160,7 +171,7 @@ def check_link(url: str, timeout: float = 10.0) -> LinkStatus:
     last = LinkStatus(url, error="not checked")
     for method in ("HEAD", "GET"):
         try:
-            with urllib.request.urlopen(_request(url, method), timeout=timeout) as resp:
+            with _opener().open(_request(url, method), timeout=timeout) as resp:
                 if method == "GET":
                     resp.read(64 * 1024)
                 return LinkStatus(url, resp.status, resp.geturl())
