@@ -58,3 +58,12 @@ def claims_log(tmp_path):
     path = tmp_path / "claims.yaml"
     path.write_text(head + text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def local_server():
+    """Base URL of a local HTTP server with saved pages and failing links (tests/localserver.py)."""
+    from .localserver import LocalServer
+
+    with LocalServer() as server:
+        yield server.url

@@ -152,3 +152,33 @@ def test_outlook_lists_unconfirmed_outcomes_for_follow_up(claims_log, capsys):
     assert main(["outlook", "--events", str(claims_log), "--today", "2026-11-28"]) == 0
     out = capsys.readouterr().out
     assert "outcome is not confirmed" in out and "[2025-06-04-lee-inauguration]" in out
+
+
+def test_validate_github_annotations():
+    result = run("validate", "--format", "github", "tests/data/unknown-theme.yaml", "tests/data/stale-scheduled.yaml")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("::error file=tests/data/unknown-theme.yaml,line=32,col=14,title=unknown-theme::"
+                               "2025-09-kim-beijing: themes.0: \"china-dprkk\" is not a known theme")
+    assert lines[1].startswith("::warning file=tests/data/stale-scheduled.yaml,line=35,col=13,title=stale-scheduled::")
+    assert lines[-1] == "1 error(s), 1 warning(s) in 2 file(s)"
+    assert run("validate", "--json", "tests/data/valid.yaml").stdout.strip() == "[]"
+
+
+def test_github_annotations_escape_what_would_end_them():
+    from timeline.validate import Problem, github_annotation
+
+    line = github_annotation(Problem("bad-date", "100% wrong\nsecond line", "a,b:c.yaml", 3, 4))
+    assert line == "::error file=a%2Cb%3Ac.yaml,line=3,col=4,title=bad-date::100%25 wrong%0Asecond line"
+
+
+def test_the_curators_guide_explains_every_problem_code_in_both_languages():
+    from timeline.validate import CODES
+
+    guide = (ROOT / "docs" / "curating.md").read_text()
+    english, japanese = guide.split("\n## 日本語\n")
+    for part in (english, japanese):
+        assert [code for code in [*CODES, "unknown-column"] if f"`{code}`" not in part] == []
+        for command in ("new", "schema", "import", "links", "export"):
+            assert f"python -m timeline {command}" in part
+    assert "docs/curating.md" in (ROOT / "README.md").read_text()

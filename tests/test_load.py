@@ -279,3 +279,18 @@ def test_disputed_needs_claimed_by_but_confirmed_does_not(tmp_path):
     assert [p.code for p in bad.problems] == ["missing-claimed-by"]
     good = read_log(_log_with(tmp_path, "    evidence: confirmed\n"), today=TODAY, cache=False)
     assert good.ok and not good.problems
+
+
+def test_sources_may_carry_accessed_and_archived(tmp_path):
+    text = (DATA / "valid.yaml").read_text()
+    good = text.replace('url: "https://world.kbs.co.kr/example"}',
+                        'url: "https://world.kbs.co.kr/example", accessed: "2026-11-28", '
+                        'archived: "https://web.archive.org/web/2026/https://world.kbs.co.kr/example"}')
+    path = tmp_path / "good.yaml"
+    path.write_text(good)
+    assert read_log(path, today=TODAY, cache=False).ok
+    bad = good.replace('accessed: "2026-11-28"', 'accessed: "2026-11-31"').replace("https://web.archive.org/web",
+                                                                                   "ftp://archive.example")
+    path.write_text(bad)
+    assert {(p.code, p.field) for p in read_log(path, today=TODAY, cache=False).problems} == {
+        ("bad-date", "sources.0.accessed"), ("bad-url", "sources.0.archived")}

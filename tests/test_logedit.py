@@ -1,72 +1,67 @@
-"""Editing the log as text: untouched events stay byte-identical, the result re-reads to the records."""
+"""Editing the log's text one event at a time: every other byte stays as it was."""
 import pytest
-import yaml
 
-from timeline.load import read_log
-from timeline.logedit import LogEditError, LogText, dump_event, edit_log
+from timeline.load import event_spans, parse_log
+from timeline.logedit import insert_event, replace_event
 
-from .conftest import DATA, ROOT, TODAY
-
-
-def records(text: str) -> list[dict]:
-    return yaml.safe_load(text)["events"]
+from .conftest import DATA, ROOT, event_yaml
 
 
-def new_event(event_id: str, date: str) -> dict:
-    return {"id": event_id, "date": date, "title": {"en": "Added", "ja": "追加"},
-            "summary": {"en": "Added by a test.", "ja": "テストで追加。"}, "countries": ["JP"],
-            "themes": ["japan-politics"], "type": "other", "importance": 1, "status": "occurred",
-            "sources": [{"title": "Example", "publisher": "NHK", "url": "https://www3.nhk.or.jp/example"}]}
+def block(event_id, date):
+    # conftest's event is written as an item of an indented list; logedit takes it at column 0
+    return "\n".join(line[2:] for line in event_yaml(event_id, date, "Test", "テスト").splitlines()) + "\n"
 
 
-@pytest.mark.parametrize("path", [DATA / "valid.yaml", ROOT / "events.yaml"])
-def test_untouched_blocks_stay_byte_identical_and_the_result_reloads(path, tmp_path):
-    text = path.read_text(encoding="utf-8")
-    before = LogText.parse(text)
-    assert before.text() == text
-    old = records(text)
-    linked = {link["id"] for r in old for link in r.get("related") or []}
-    gone = next(r["id"] for r in old if r["id"] not in linked)
-    changed = dict(next(r for r in old if r["id"] != gone), notes="Changed by a test.")
-    inserted = [new_event("2025-07-01-added", "2025-07-01"), new_event("1999-added-first", "1999")]
-    out = edit_log(text, replace={changed["id"]: changed}, insert=inserted, delete={gone})
-    after = LogText.parse(out)
-    blocks = dict(after.blocks)
-    untouched = [(eid, block) for eid, block in before.blocks if eid not in (gone, changed["id"])]
-    assert untouched and all(blocks[eid] == block for eid, block in untouched)
-    assert after.head == before.head and gone not in blocks
-    by_id = {r["id"]: r for r in records(out)}
-    assert by_id[changed["id"]] == changed and by_id["2025-07-01-added"] == inserted[0]
-    assert [r["id"] for r in records(out)][0] == "1999-added-first"
-    target = tmp_path / "log.yaml"
-    target.write_text(out, encoding="utf-8")
-    report = read_log(target, today=TODAY, cache=False)
-    assert report.ok, [p.format() for p in report.problems if p.severity == "error"]
+def ids(text):
+    records, *_ = parse_log(text.encode())
+    return [r["id"] for r in records]
 
 
-def test_new_events_go_in_date_order():
+def test_insert_goes_to_its_date_and_keeps_every_other_line():
+    text = (ROOT / "events.yaml").read_text(encoding="utf-8")
+    new = insert_event(text, block("2025-06-04-test", "2025-06-04"), "2025-06-04")
+    order = ids(new)
+    at = order.index("2025-06-04-test")
+    dates = [s.date for s in event_spans(new)]
+    assert dates[at - 1] <= "2025-06-04" < dates[at + 1]
+    added = new.split("\n")
+    start = event_spans(new)[at].start
+    assert added[:start] + added[start + len(block("x", "2025-06-04").splitlines()):] == text.split("\n")
+
+
+def test_insert_follows_the_file_indentation_and_goes_last_when_latest():
     text = (DATA / "valid.yaml").read_text(encoding="utf-8")
-    out = edit_log(text, insert=[new_event("2025-06-03-b-same-day", "2025-06-03")])
-    ids = [r["id"] for r in records(out)]
-    # valid.yaml lists 06-04 before 06-03: the new event goes before the first event that sorts after it
-    assert ids.index("2025-06-03-b-same-day") == 0
+    new = insert_event(text, block("2030-01-01-later", "2030-01-01"), "2030-01-01")
+    assert "\n  - id: 2030-01-01-later\n    date:" in new
+    assert ids(new)[-1] == "2030-01-01-later" and new.startswith(text.rstrip("\n"))
 
 
-def test_meta_is_set_and_comments_kept():
-    text = "# a comment\nmeta:\n  title: Log\nevents:\n- id: 2025-a\n  date: '2025'\n"
-    out = edit_log(text, meta={"title": "Log", "coverage": {"through": "2026-06-12"}})
-    assert out.startswith("# a comment\nmeta:\n  title: Log\n  coverage:\n    through: '2026-06-12'\nevents:\n")
-    assert out.endswith("- id: 2025-a\n  date: '2025'\n")
-
-
-def test_edits_naming_unknown_or_taken_ids_are_refused():
+def test_replace_changes_one_event_only():
     text = (DATA / "valid.yaml").read_text(encoding="utf-8")
-    with pytest.raises(LogEditError, match="no-such"):
-        edit_log(text, delete={"no-such"})
-    with pytest.raises(LogEditError, match="already"):
-        edit_log(text, insert=[new_event("2025-06-03-election", "2025-06-03")])
+    new = replace_event(text, "2025-06-03-election", block("2025-06-03-election", "2025-06-03"))
+    old_lines, new_lines = text.split("\n"), new.split("\n")
+    span = [s for s in event_spans(text) if s.id == "2025-06-03-election"][0]
+    assert old_lines[:span.start] == new_lines[:span.start]
+    assert old_lines[span.stop:] == new_lines[len(new_lines) - (len(old_lines) - span.stop):]
+    assert ids(new) == ids(text)
+    with pytest.raises(KeyError):
+        replace_event(text, "nope", block("nope", "2025"))
 
 
-def test_dumped_blocks_follow_the_model_order_and_the_file_indent():
-    block = dump_event({"status": "occurred", "id": "2025-a", "date": "2025-06-03"}, indent="  ")
-    assert block == "  - id: 2025-a\n    date: '2025-06-03'\n    status: occurred\n"
+def test_set_field_replaces_adds_and_removes_one_field():
+    from timeline.logedit import render_field, set_field
+    from timeline.model import FIELDS
+
+    text = (DATA / "valid.yaml").read_text(encoding="utf-8")
+    eid = "2025-06-03-election"
+    new = set_field(text, eid, "countries", render_field("countries", ["KR", "US"]), list(FIELDS))
+    assert "    countries:\n    - KR\n    - US\n" in new
+    assert new.count("countries: [KR]") == text.count("countries: [KR]") - 1
+    new = set_field(new, eid, "end", render_field("end", "2025-06-04"), list(FIELDS))
+    assert "    date: \"2025-06-03\"\n    end: '2025-06-04'\n    title:" in new
+    new = set_field(new, eid, "end", None, list(FIELDS))
+    new = set_field(new, eid, "countries", render_field("countries", ["KR"]), list(FIELDS))
+    records, *_ = parse_log(new.encode())
+    assert records == parse_log(text.encode())[0]
+    with pytest.raises(ValueError):
+        set_field(text, eid, "id", render_field("id", "x"), list(FIELDS))

@@ -8,14 +8,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 
-from .load import InvalidLog, load_events, load_vocab, read_log
 from .export import FORMATS, TEMPLATES
+from .load import InvalidLog, load_events, load_vocab, log_updated, parse_log, read_log, read_text
 from .query import FILTERS, GROUPS, Filters, filter_events
 from .text import UI_LANGS, t
-from .validate import errors, likely_duplicates, problems_json
+from .validate import errors, github_annotation, likely_duplicates, problems_json
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
 # run from the repository: its curated log; installed (pip install .): events.yaml in the current folder
@@ -34,6 +35,11 @@ EXAMPLES = {
     "synth": "python -m timeline synth --events 10000 --seed 1 --out big.yaml",
     "bench": "python -m timeline bench --quick",
     "loadtest": "python -m timeline loadtest --clients 50 --seconds 60 --workers 4",
+    "schema": "python -m timeline schema --out schema/events.schema.json",
+    "links": "python -m timeline links --check --workers 8",
+    "import": "python -m timeline import edited.xlsx --dry-run",
+    "new": "python -m timeline new --date 2026-11-20 --title \"Japan and ROK hold security talks\" --country JP,KR "
+           "--url https://example.org/article",
 }
 
 
@@ -95,11 +101,12 @@ def cmd_validate(args) -> int:
             all_problems.extend(likely_duplicates(report.events, str(path)))
         else:
             failed = True
-    if args.json:
+    fmt = "json" if args.json else args.format
+    if fmt == "json":
         print(problems_json(all_problems))
         return 1 if failed else 0
     for p in all_problems:
-        print(p.format())
+        print(github_annotation(p) if fmt == "github" else p.format())
     errs = errors(all_problems)
     warns = len(all_problems) - len(errs)
     if failed:
@@ -269,6 +276,142 @@ def cmd_loadtest(args) -> int:
     return 0
 
 
+def cmd_schema(args) -> int:
+    from .schema import SCHEMA_PATH, schema_text
+
+    text = schema_text(load_vocab())
+    if args.check:
+        path = Path(args.out or SCHEMA_PATH)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            print(f"{path} is out of date with timeline/model.py and timeline/vocab.yaml; regenerate it with "
+                  f"`{EXAMPLES['schema']}`", file=sys.stderr)
+            return 1
+        print(f"{path} is up to date")
+    elif args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _today(args) -> dt.date:
+    try:
+        return dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    except ValueError:
+        raise UsageError(f"--today {args.today!r}: use YYYY-MM-DD") from None
+
+
+def write_log(path: Path, text: str) -> None:
+    """Replace the log in one step: a concurrent reader (the app's live reload) sees old or new, never half."""
+    tmp = path.with_name(f".{path.name}.new")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    tmp.replace(path)
+
+
+def cmd_new(args) -> int:
+    from . import logedit
+    from .fetch import FetchError, fetch_page, page_metadata
+    from .scaffold import Draft, date_quote, event_id, scaffold_block
+
+    path, today = Path(args.events), _today(args)
+    text = path.read_text(encoding="utf-8")
+    source = {}
+    if args.url:
+        try:
+            _, html = fetch_page(args.url, timeout=args.timeout)
+        except FetchError as exc:
+            raise UsageError(f"{exc}; nothing was written (fill the source in by hand or retry)") from None
+        source = {**page_metadata(html), "url": args.url}
+    draft = Draft(date=args.date or today.isoformat(), slug=args.slug or "", title_en=args.title or "",
+                  title_ja=args.title_ja or "", countries=_csv_list(args.country), themes=_csv_list(args.theme),
+                  type=args.type, importance=args.importance, status=args.status or "", source=source)
+    try:
+        eid = event_id(draft)
+        block = scaffold_block(draft, load_vocab(), today, date_quote(text))
+        new_text = logedit.insert_event(text, block, draft.date)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if re.search(rf"^\s*-?\s*id: ['\"]?{re.escape(eid)}['\"]?\s*$", text, re.M):
+        raise UsageError(f'id "{eid}" is already in {path}; choose another --slug')
+    if args.dry_run:
+        sys.stdout.write(block)
+        return 0
+    problems = errors(read_text(new_text, str(path), load_vocab()).problems)
+    if problems:
+        for p in problems:
+            print(p.format())
+        print(f"the new event would leave {path} with {len(problems)} error(s); nothing was written", file=sys.stderr)
+        return 1
+    write_log(path, new_text)
+    print(f"added {eid} to {path} (line {new_text[:new_text.index('id: ' + eid)].count(chr(10)) + 1}); "
+          f"replace the TODO text, delete the `# ...` lines of choices, then run `python -m timeline validate {path}`")
+    return 0
+
+
+def cmd_links(args) -> int:
+    from .tables import cited_urls
+
+    _, _, df = _events(args)
+    urls = cited_urls(df)
+    if not args.check:
+        for eid, sources in zip(df["id"], df["sources"], strict=True):
+            print(eid)
+            for s in sources:
+                if s.get("url"):
+                    print(f"  {s['url']}" + (f"  (archived: {s['archived']})" if s.get("archived") else ""))
+        print(f"{sum(map(len, urls.values()))} citation(s) of {len(urls)} URL(s) in {len(df)} event(s)")
+        return 0
+    from .fetch import check_links
+
+    if not (1 <= args.workers <= 32 and 0 < args.timeout <= 120):
+        raise UsageError("--workers 1..32 and --timeout up to 120 seconds")
+    archived = {s["url"]: s["archived"] for ss in df["sources"] for s in ss if s.get("url") and s.get("archived")}
+    results = check_links(list(urls), args.workers, args.timeout)
+    broken = [r for r in results.values() if not r.ok]
+    moved = [r for r in results.values() if r.ok and r.redirected]
+    for r in broken:
+        print(f"BROKEN  {r.url}  {r.error}" + (f" (after redirect to {r.final_url})" if r.redirected else ""))
+        print(f"        cited by: {', '.join(urls[r.url])}"
+              + (f"; archived copy: {archived[r.url]}" if r.url in archived else "; no archived copy"))
+    for r in moved:
+        print(f"MOVED   {r.url}  -> {r.final_url}  (cited by: {', '.join(urls[r.url])})")
+    print(f"checked {len(results)} URL(s): {len(results) - len(broken)} answer, {len(moved)} redirected, "
+          f"{len(broken)} broken")
+    return 1 if broken else 0
+
+
+def cmd_import(args) -> int:
+    from . import history, spreadsheet
+
+    vocab, path, today = load_vocab(), Path(args.events), _today(args)
+    report = read_log(path, vocab, cache=False)
+    if not report.ok:
+        raise InvalidLog(report.problems)
+    text = path.read_text(encoding="utf-8")
+    records, *_ = parse_log(text.encode("utf-8"), str(path))
+    try:
+        table = spreadsheet.read_table(args.file)
+        plan = spreadsheet.plan_import(table, records, report.events, vocab)
+        new_text = spreadsheet.apply_plan(text, plan, today)
+    except (spreadsheet.TableError, ValueError, KeyError) as exc:
+        raise UsageError(str(exc).strip('"')) from None
+    checked = read_text(new_text, str(path), vocab)
+    problems = plan.problems + [spreadsheet.locate(p, plan, table, vocab) for p in errors(checked.problems)]
+    if problems:
+        for p in sorted(problems, key=lambda p: p.row):
+            print(p.format())
+        print(f"{len(problems)} problem(s) in {args.file}; nothing was written", file=sys.stderr)
+        return 1
+    print(history.format_diff(history.diff_logs(report.events, checked.events), args.lang))
+    if args.dry_run or new_text == text:
+        print("(dry run: nothing was written)" if args.dry_run else "nothing to import")
+        return 0
+    write_log(path, new_text)
+    print(f"wrote {path}: {len(plan.added)} added, {len(plan.changed)} changed")
+    return 0
+
+
 def _print_table(rows, lang: str) -> None:
     import unicodedata
 
@@ -314,7 +457,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("validate", "check one or more logs; print every problem with its location and code")
     p.add_argument("paths", nargs="*", metavar="PATH", help=f"log files (default: {_DEFAULT_TEXT})")
-    p.add_argument("--json", action="store_true", help="print the problems as JSON")
+    p.add_argument("--json", action="store_true", help="print the problems as JSON (same as --format json)")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="github: annotations (::error file=…,line=…::…) that GitHub Actions shows on the diff")
     p.set_defaults(func=cmd_validate)
 
     p = command("list", "print the filtered events, date-sorted")
@@ -383,7 +528,50 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("stamp", "fill each event's added/updated dates from the git history of the log")
     p.add_argument("path", nargs="?", default=str(DEFAULT_EVENTS), metavar="PATH")
     p.set_defaults(func=cmd_stamp)
+
+    _curation_commands(command)
     return parser
+
+
+def _curation_commands(command) -> None:
+    """The commands that add to and maintain the log: schema, new, links, import."""
+    p = command("schema", "write the JSON Schema of the log (editors complete and check events.yaml with it)")
+    p.add_argument("--out", metavar="FILE", help="where to write (default: print it)")
+    p.add_argument("--check", action="store_true", help="exit 1 if FILE (default: the committed schema) is stale")
+    p.set_defaults(func=cmd_schema)
+
+    p = command("new", "add a new event to the log at its place by date, with TODO text and the vocabulary as comments")
+    _events_arg(p)
+    p.add_argument("--date", help="the event's date, YYYY, YYYY-MM or YYYY-MM-DD (default: today)")
+    p.add_argument("--slug", help="a few English words for the id (default: from --title or the page's title)")
+    p.add_argument("--title", help="English headline")
+    p.add_argument("--title-ja", dest="title_ja", help="Japanese headline")
+    p.add_argument("--country", action="append", metavar="CODES", help="countries, e.g. JP,KR")
+    p.add_argument("--theme", action="append", metavar="IDS", help="themes, the primary first")
+    p.add_argument("--type", default="other", help="event type (default: other)")
+    p.add_argument("--importance", type=int, default=1, choices=(1, 2, 3), help="1 routine, 2 notable, 3 major")
+    p.add_argument("--status", help="default: occurred, or scheduled for a future date")
+    p.add_argument("--url", help="fetch this page and fill in the source (title, publisher, published date)")
+    p.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for --url (default 15)")
+    p.add_argument("--today", metavar="DATE", help="pretend today is DATE (YYYY-MM-DD), for `added`")
+    p.add_argument("--dry-run", action="store_true", help="print the new event instead of writing it")
+    p.set_defaults(func=cmd_new)
+
+    p = command("links", "list every source URL by event; with --check, find broken and moved links")
+    _events_arg(p)
+    add_filter_args(p)
+    p.add_argument("--check", action="store_true", help="request every URL (HEAD, then GET) and report the broken")
+    p.add_argument("--workers", type=int, default=8, help="URLs checked at once (default 8)")
+    p.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default 15)")
+    p.set_defaults(func=cmd_links)
+
+    p = command("import", "apply a spreadsheet (an edited export, .xlsx or .csv) to the log, keyed by id")
+    p.add_argument("file", metavar="FILE", help="an .xlsx or .csv file in the layout of `export --format xlsx|csv`")
+    _events_arg(p)
+    p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    p.add_argument("--today", metavar="DATE", help="pretend today is DATE (YYYY-MM-DD), for `added`")
+    p.add_argument("--lang", choices=UI_LANGS, default="en")
+    p.set_defaults(func=cmd_import)
 
 
 def _events_arg(p: argparse.ArgumentParser) -> None:

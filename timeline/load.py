@@ -20,7 +20,7 @@ from . import cache as disk_cache
 from .frame import to_frame
 from .model import VOCAB_PATH, Vocabulary
 from .validate import Problem, errors, validate_records
-from .yamlread import parse_log, read_trusted
+from .yamlread import EventSpan, event_spans, parse_log, read_trusted  # noqa: F401  (public through load)
 
 MAX_BYTES = int(os.environ.get("TIMELINE_MAX_BYTES", 256 * 1024 * 1024))
 
@@ -108,6 +108,13 @@ def read_log(path: str | Path, vocab: Vocabulary | None = None, today: dt.date |
     finally:
         if gc_was_enabled:
             gc.enable()
+    return report
+
+
+def read_text(text: str, path: str, vocab: Vocabulary | None = None, today: dt.date | None = None) -> LogReport:
+    """Validate the text a tool is about to write to `path` (problems carry that path), without writing it."""
+    report = LogReport(path)
+    _build(report, text.encode("utf-8"), vocab or load_vocab(), today or dt.date.today())
     return report
 
 

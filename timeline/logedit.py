@@ -1,103 +1,100 @@
-"""Edit a log file as text: replace, insert and delete event blocks, set `meta:`.
+"""Edit the text of a log one event at a time, leaving every other byte as it was.
 
-Curators review a log's changes as a git diff, so a tool that changes some events must leave every
-other event byte-identical (comments, quoting and line wrapping as the curator wrote them). A log is
-split into its head (comments, `meta:`, `events:`), one block of text per event (from its `- ` line
-to the next event's) and nothing else; a changed event gets a new block dumped in the log's style
-(fields in model order, block style, the list indentation the file uses), and new events are
-inserted in date order. The result is re-read and checked before it is returned.
+A curated log is reviewed as a diff, so tools that add or change events must not re-dump the file
+(re-dumping reorders keys, re-quotes dates and re-wraps text in every event). These functions take
+an event *block* (YAML text of one list item, written with its `- ` at column 0) and splice it into
+the file's text at the file's own indentation.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import yaml
 
-from .model import FIELDS, PartialDate
-
-WIDTH = 120   # line width of dumped blocks (the log's folded lines stay within it)
-
-
-class LogEditError(ValueError):
-    """The file cannot be edited as blocks, or an edit names an event that is not there."""
+from .load import EventSpan, event_spans
+from .model import PartialDate
 
 
-@dataclass
-class LogText:
-    """A log as text: everything before the first event, then one text block per event."""
-
-    head: str
-    blocks: list[tuple[str, str]]   # (event id, the block's text, newline-terminated)
-    indent: str                     # the indentation of `- ` before each event
-
-    @classmethod
-    def parse(cls, text: str) -> "LogText":
-        match = re.search(r"^events:[ \t]*\n(?:[ \t]*(?:#.*)?\n)*?( *)- ", text, re.M)
-        if not match:
-            raise LogEditError("no `events:` list with `- ` items found")
-        indent = match.group(1)
-        starts = [m.start() for m in re.finditer(rf"^{indent}- ", text[match.start(1):], re.M)]
-        starts = [s + match.start(1) for s in starts]
-        records = (yaml.load(text, Loader=yaml.CSafeLoader) or {}).get("events") or []
-        if len(records) != len(starts):
-            raise LogEditError(f"found {len(starts)} event blocks but the YAML has {len(records)} events")
-        bounds = zip(starts, starts[1:] + [len(text)], strict=True)
-        blocks = [(str(r.get("id")), text[a:b]) for r, (a, b) in zip(records, bounds, strict=True)]
-        return cls(text[:starts[0]], blocks, indent)
-
-    def text(self) -> str:
-        return self.head + "".join(block for _, block in self.blocks)
+def _indent(block: str, dash: int) -> list[str]:
+    lines = block.rstrip("\n").split("\n")
+    return [(" " * dash + line) if line.strip() else "" for line in lines]
 
 
-def dump_event(record: dict, indent: str = "") -> str:
-    """One event as a block of the log: fields in model order, dates quoted, `indent` before `- `."""
-    ordered = {k: record[k] for k in FIELDS if k in record}
-    ordered.update((k, v) for k, v in record.items() if k not in ordered)
-    text = yaml.dump([ordered], Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=WIDTH,
-                     default_flow_style=False)
-    if not indent:
-        return text
-    return "".join(indent + line if line.strip() else line for line in text.splitlines(keepends=True))
+def _sort_key(date: str):
+    try:
+        parsed = PartialDate.parse(date)
+        return (parsed.first, parsed.last)
+    except ValueError:
+        return None
 
 
-def _sort_key(record: dict) -> tuple:
-    return PartialDate.parse(str(record["date"])).first, str(record["id"])
+def insert_event(text: str, block: str, date: str) -> str:
+    """`text` with `block` inserted at its chronological place: after every event dated on or before
+    `date` (an event of the same date goes after those already there), before the first later one."""
+    spans = event_spans(text)
+    lines = text.split("\n")
+    key = _sort_key(date)
+    dash = spans[0].dash if spans else 0
+    at = None
+    for span in spans:
+        other = _sort_key(span.date)
+        if key is not None and other is not None and other > key:
+            at = span.start
+            # a comment or blank line above the later event stays with it
+            while at > 0 and lines[at - 1].lstrip().startswith("#"):
+                at -= 1
+            break
+    if at is None:
+        if not spans:
+            raise ValueError("the log has no event to place the new one next to; add the first event by hand")
+        at = spans[-1].stop
+    lines[at:at] = _indent(block, dash)
+    return "\n".join(lines)
 
 
-def edit_log(text: str, replace: dict[str, dict] | None = None, insert: list[dict] | None = None,
-             delete: set[str] | None = None, meta: dict | None = None) -> str:
-    """The log `text` with events replaced (id -> new record), inserted (in date order: before the
-    first event that sorts after it), deleted, and `meta:` set; every other event's text unchanged."""
-    replace, insert, delete = replace or {}, insert or [], set(delete or ())
-    log = LogText.parse(text)
-    present = {eid for eid, _ in log.blocks}
-    missing = sorted((set(replace) | delete) - present)
-    if missing:
-        raise LogEditError(f"no event with id {', '.join(missing)} in the log")
-    taken = sorted(present & {r["id"] for r in insert})
-    if taken:
-        raise LogEditError(f"cannot insert {', '.join(taken)}: the id is already in the log")
-    records = {r["id"]: replace.get(r["id"], r)
-               for r in (yaml.load(text, Loader=yaml.CSafeLoader).get("events") or [])}
-    kept = [(eid, _sort_key(records[eid]), dump_event(replace[eid], log.indent) if eid in replace else block)
-            for eid, block in log.blocks if eid not in delete]
-    for record in sorted(insert, key=_sort_key):
-        key = _sort_key(record)
-        at = next((i for i, (_, other, _) in enumerate(kept) if other > key), len(kept))
-        kept.insert(at, (record["id"], key, dump_event(record, log.indent)))
-    head = set_meta(log.head, meta) if meta is not None else log.head
-    return head + "".join(block for _, _, block in kept)
+def find_event(text: str, event_id: str) -> EventSpan:
+    for span in event_spans(text):
+        if span.id == event_id:
+            return span
+    raise KeyError(f'no event with id "{event_id}"')
 
 
-def set_meta(head: str, meta: dict) -> str:
-    """The head of a log with its `meta:` mapping replaced by `meta` (comments above it kept)."""
-    dumped = yaml.dump({"meta": meta}, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=WIDTH,
-                       default_flow_style=False)
-    found = re.search(r"^meta:[ \t]*\n(?:(?:[ \t]+.*|[ \t]*)\n)*", head, re.M)
-    if found:
-        return head[:found.start()] + dumped + head[found.end():]
-    events = re.search(r"^events:", head, re.M)
-    if not events:
-        raise LogEditError("the log has no top-level `events:` key, so it has no place for `meta:`")
-    return head[:events.start()] + dumped + head[events.start():]
+def replace_event(text: str, event_id: str, block: str) -> str:
+    """`text` with the event `event_id` replaced by `block` (its comments above it are kept)."""
+    span = find_event(text, event_id)
+    lines = text.split("\n")
+    lines[span.start:span.stop] = _indent(block, span.dash)
+    return "\n".join(lines)
+
+
+def render_field(name: str, value) -> str:
+    """`name: value` as YAML in the log's block style (dates and other look-alike text stay quoted)."""
+    return yaml.safe_dump({name: value}, allow_unicode=True, sort_keys=False, width=110, default_flow_style=False)
+
+
+def render_event(record: dict) -> str:
+    """A whole event as a block (its `- ` at column 0), fields in the order given."""
+    return yaml.safe_dump([record], allow_unicode=True, sort_keys=False, width=110, default_flow_style=False)
+
+
+def set_field(text: str, event_id: str, name: str, block: str | None, order: Sequence[str] = ()) -> str:
+    """`text` with one field of one event replaced by `block` (YAML of `name: ...` at column 0), removed
+    when `block` is None, or added after the fields that come before it in `order`. Other lines stay."""
+    span = find_event(text, event_id)
+    if span.flow:
+        raise ValueError(f'event "{event_id}" is written on one line ({{...}}); edit it by hand')
+    lines = text.split("\n")
+    keys = {key: (first, end) for key, first, end in span.keys}
+    indent = span.dash + 2
+    if name == "id" or (name in keys and keys[name][0] == span.start):
+        raise ValueError(f'the first field of "{event_id}" cannot be edited apart from the event')
+    new = [(" " * indent + line) if line.strip() else "" for line in (block or "").rstrip("\n").split("\n")]
+    new = [line for line in new if line] if block else []
+    if name in keys:
+        first, end = keys[name]
+        lines[first:end] = new
+    elif new:
+        before = [k for k in order[:list(order).index(name)] if k in keys] if name in order else list(keys)
+        at = max((keys[k][1] for k in before), default=span.stop)
+        lines[at:at] = new
+    return "\n".join(lines)

@@ -37,19 +37,49 @@ FIELDS: dict[str, tuple[bool, str]] = {
     "status": (True, "occurred, scheduled, expected, postponed, cancelled or unconfirmed"),
     "evidence": (False, "how the event is established: confirmed, claimed, reported or disputed"),
     "claimed_by": (False, "whose claim it is (e.g. KCNA); required when evidence is claimed or disputed"),
-    "sources": (True, "list of {title, publisher, url, published?, note?} (or {title, publisher, section} for the report)"),
+    "sources": (True, "list of {title, publisher, url, published?, accessed?, archived?, note?} "
+                      "(or {title, publisher, section} for the report)"),
     "related": (False, "list of {type, id} links to other events"),
     "notes": (False, "caveats, e.g. where sources disagree"),
     "tags": (False, "list of free keywords"),
     "added": (False, 'date the event entered the log, "YYYY-MM-DD"'),
     "updated": (False, 'date the event was last changed, "YYYY-MM-DD"'),
 }
-SOURCE_FIELDS = ("title", "publisher", "url", "published", "note", "section")
+SOURCE_FIELDS = ("title", "publisher", "url", "published", "accessed", "archived", "note", "section")
+SOURCE_DATES = ("published", "accessed")   # when the page was published; when a curator last read it
+SOURCE_URLS = ("url", "archived")          # the page; an archived copy of it (web.archive.org, archive.today)
+
+# Field name -> the kind of value it holds (what the JSON Schema and the scaffold are generated from).
+# A field missing here gets its kind from its vocabulary section or its description: see field_kind().
+FIELD_KINDS: dict[str, str] = {
+    "id": "slug", "date": "date", "end": "date", "approximate": "flag", "title": "text", "summary": "text",
+    "aliases": "strings", "countries": "terms", "themes": "terms", "type": "term", "importance": "rank",
+    "status": "term", "sources": "sources", "related": "related", "notes": "note", "tags": "strings",
+    "added": "date", "updated": "date",
+}
 RELATED_FIELDS = ("type", "id")
 PLANNED_STATUSES = ("scheduled", "expected")
 UNCONFIRMED = "unconfirmed"      # a planned event whose date passed and whose outcome was not found
 CLAIM_EVIDENCE = ("claimed", "disputed")   # evidence levels that must say whose claim it is
 SHORT_LIMITS = {"en": 45, "ja": 30, "ko": 30}   # characters of a chart label
+
+
+
+def field_kind(name: str, vocab: "Vocabulary | None" = None) -> str:
+    """The kind of value a field holds: slug, date, flag, text, strings, term(s), rank, sources, related, note."""
+    if name in FIELD_KINDS:
+        return FIELD_KINDS[name]
+    hint = FIELDS.get(name, (False, ""))[1].lower()
+    if vocab is not None and vocab.section(name):
+        return "terms" if hint.startswith("list") else "term"
+    if "mapping with en" in hint:
+        return "text"
+    if hint.startswith("list"):
+        return "strings"
+    if "yyyy" in hint:
+        return "date"
+    return "flag" if hint.startswith("true") else "note"
+
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -175,6 +205,14 @@ class Vocabulary:
         return {"country": self.countries, "countries": self.countries,
                 "theme": self.themes, "themes": self.themes,
                 "type": self.types, "status": self.statuses, "evidence": self.evidence}[name]
+
+    def section(self, field_name: str) -> dict[str, Term]:
+        """The vocabulary a field takes its values from ("status" -> statuses), or {} for free values."""
+        for name in (field_name, field_name + "s", field_name + "es"):
+            terms = getattr(self, name, None)
+            if isinstance(terms, dict) and name != "importance" and all(isinstance(v, Term) for v in terms.values()):
+                return terms
+        return {}
 
     def label(self, kind: str, term_id: str, lang: str = "en") -> str:
         term = self.kind(kind).get(term_id)

@@ -86,6 +86,18 @@ def publishers(df: pd.DataFrame) -> list[str]:
     return sorted(counts, key=lambda n: (-counts[n], n))
 
 
+def cited_urls(df: pd.DataFrame) -> dict[str, list[str]]:
+    """Every source URL of these events -> the ids of the events that cite it, in event order."""
+    out: dict[str, list[str]] = {}
+    for eid, sources in zip(df["id"], df["sources"]):
+        for s in sources:
+            if s.get("url"):
+                ids = out.setdefault(s["url"], [])
+                if eid not in ids:
+                    ids.append(eid)
+    return out
+
+
 def all_sources(df: pd.DataFrame) -> list[dict]:
     """Every distinct source cited by these events, in event order."""
     seen, out = set(), []

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 from urllib.parse import urlparse
 
 from .model import (CLAIM_EVIDENCE, FIELDS, ID_RE, LANGS, PLANNED_STATUSES, RELATED_FIELDS, SHORT_LIMITS,
-                    SOURCE_FIELDS, TEXT_LANGS, UNCONFIRMED, PartialDate, Vocabulary)
+                    SOURCE_DATES, SOURCE_FIELDS, TEXT_LANGS, UNCONFIRMED, PartialDate, Vocabulary)
 
 ERROR, WARNING = "error", "warning"
 
@@ -95,6 +95,19 @@ class Problem:
 
 def problems_json(problems: Iterable[Problem]) -> str:
     return json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2)
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def github_annotation(p: Problem) -> str:
+    """`::error file=…,line=…,col=…,title=…::message`: GitHub Actions shows it on the pull request's diff."""
+    props = [f"{k}={v}" for k, v in (("file", _gh_escape(p.file, True)), ("line", p.line), ("col", p.col)) if v]
+    props.append(f"title={p.code}")
+    where = ": ".join(x for x in (p.event_id, p.field) if x)
+    return f"::{p.severity} {','.join(props)}::{_gh_escape((where + ': ' if where else '') + p.message)}"
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:
@@ -303,39 +316,47 @@ class _Checker:
         if not isinstance(val, list):
             add("wrong-type", "sources must be a list of {title, publisher, url}", "sources")
             return
-        has_url = bad_url = False
-        for j, src in enumerate(val):
-            if not isinstance(src, dict):
-                add("not-a-mapping", f"sources[{j}] must be a mapping {{title, publisher, url}}", "sources", j)
-                continue
-            for key in src:
-                if key not in SOURCE_FIELDS:
-                    add("unknown-field", f'"{key}" is not a field of a source{suggest(key, SOURCE_FIELDS)}; '
-                        f"known: {', '.join(SOURCE_FIELDS)}", "sources", j, key)
-            for key in ("title", "publisher"):
-                if key not in src:
-                    add("missing-field", f'sources[{j}] needs "{key}"', "sources", j)
-                elif not isinstance(src[key], str) or not src[key].strip():
-                    add("empty-value" if src[key] in (None, "") else "wrong-type",
-                        f"sources[{j}].{key} must be non-empty text", "sources", j, key)
-            url = src.get("url")
-            if url is None and "section" not in src:
-                add("missing-field", f'sources[{j}] needs "url" (or "section" when it cites the report)',
-                    "sources", j)
-            elif url is not None:
-                if not isinstance(url, str) or not _is_http(url):
-                    bad_url = True
-                    add("bad-url", f"sources[{j}].url {url!r} must start with http:// or https:// "
-                        f"(other schemes such as javascript: or file: are refused)", "sources", j, "url")
-                else:
-                    has_url = True
-            if "published" in src and src["published"] not in (None, ""):
-                self.check_date(src, "published", lambda code, msg, *p: add(code, msg, "sources", j, *p))
-            for key in ("note", "section"):
-                if key in src and not isinstance(src[key], (str, int)):
-                    add("wrong-type", f"sources[{j}].{key} must be text", "sources", j, key)
+        urls = [self.check_source(j, src, add) for j, src in enumerate(val)]
+        has_url, bad_url = any(u is True for u in urls), any(u is False for u in urls)
         if not has_url and not bad_url:
             add("no-url-source", "no source has a URL; add a web source a reader can open", "sources")
+
+    def check_source(self, j: int, src, add) -> bool | None:
+        """Check sources[j]; True when it has a good URL, False for a bad one, None for none."""
+        if not isinstance(src, dict):
+            add("not-a-mapping", f"sources[{j}] must be a mapping {{title, publisher, url}}", "sources", j)
+            return None
+        for key in src:
+            if key not in SOURCE_FIELDS:
+                add("unknown-field", f'"{key}" is not a field of a source{suggest(key, SOURCE_FIELDS)}; '
+                    f"known: {', '.join(SOURCE_FIELDS)}", "sources", j, key)
+        for key in ("title", "publisher"):
+            if key not in src:
+                add("missing-field", f'sources[{j}] needs "{key}"', "sources", j)
+            elif not isinstance(src[key], str) or not src[key].strip():
+                add("empty-value" if src[key] in (None, "") else "wrong-type",
+                    f"sources[{j}].{key} must be non-empty text", "sources", j, key)
+        for key in SOURCE_DATES:
+            if key in src and src[key] not in (None, ""):
+                self.check_date(src, key, lambda code, msg, *p: add(code, msg, "sources", j, *p))
+        archived = src.get("archived")
+        if archived is not None and (not isinstance(archived, str) or not _is_http(archived)):
+            add("bad-url", f"sources[{j}].archived {archived!r} must be the http(s) address of an archived copy",
+                "sources", j, "archived")
+        for key in ("note", "section"):
+            if key in src and not isinstance(src[key], (str, int)):
+                add("wrong-type", f"sources[{j}].{key} must be text", "sources", j, key)
+        url = src.get("url")
+        if url is None:
+            if "section" not in src:
+                add("missing-field", f'sources[{j}] needs "url" (or "section" when it cites the report)',
+                    "sources", j)
+            return None
+        if not isinstance(url, str) or not _is_http(url):
+            add("bad-url", f"sources[{j}].url {url!r} must start with http:// or https:// "
+                f"(other schemes such as javascript: or file: are refused)", "sources", j, "url")
+            return False
+        return True
 
     # -- links between events ------------------------------------------------------------
     def links(self, records: list[Any]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -292,3 +293,61 @@ def _guess_encoding(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     return "a legacy encoding"
+
+
+# -- where events sit in the text (for editing it without re-dumping) ---------------------------
+
+@dataclass(frozen=True)
+class EventSpan:
+    """Where one event sits in the text of a log: lines [start, stop) and the column of its `- `."""
+
+    id: str
+    date: str
+    start: int
+    stop: int
+    dash: int
+    keys: tuple[tuple[str, int, int], ...] = ()   # (field, first line, line after it), top-level keys
+    flow: bool = False                             # written as {id: ..., ...}: fields cannot be edited apart
+
+
+def event_spans(text: str) -> list[EventSpan]:
+    """The line span of every event in a log's text, for editing the text without re-dumping it.
+
+    An event runs from its `- ` line to the line before the next event, less trailing blank and
+    comment lines (a comment above an event belongs to that event). Raises ValueError when the text
+    is not a log the spans can be found in.
+    """
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"the file is not valid YAML ({exc}); run `python -m timeline validate` first") from exc
+    events = _mapping_get(root, "events") if isinstance(root, yaml.MappingNode) else root
+    if not isinstance(events, yaml.SequenceNode):
+        raise ValueError("the file has no `events:` list")
+    lines = text.split("\n")
+    spans = []
+    for i, node in enumerate(events.value):
+        start = node.start_mark.line
+        stop = events.value[i + 1].start_mark.line if i + 1 < len(events.value) else events.end_mark.line
+        if i + 1 == len(events.value) and events.end_mark.column > 0:
+            stop += 1  # the list ends mid-line only at the end of a file without a final newline
+        while stop > start + 1 and (not lines[stop - 1].strip() or lines[stop - 1].lstrip().startswith("#")):
+            stop -= 1
+        dash = len(lines[start]) - len(lines[start].lstrip(" "))
+        id_node, date_node = _mapping_get(node, "id"), _mapping_get(node, "date")
+        spans.append(EventSpan(getattr(id_node, "value", ""), getattr(date_node, "value", ""), start, stop, dash,
+                               _key_spans(node, stop, lines), bool(getattr(node, "flow_style", False))))
+    return spans
+
+
+def _key_spans(node: yaml.Node, stop: int, lines: list[str]) -> tuple[tuple[str, int, int], ...]:
+    if not isinstance(node, yaml.MappingNode):
+        return ()
+    starts = [(str(k.value), k.start_mark.line) for k, _ in node.value]
+    out = []
+    for j, (name, first) in enumerate(starts):
+        end = starts[j + 1][1] if j + 1 < len(starts) else stop
+        while end > first + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+            end -= 1
+        out.append((name, first, end))
+    return tuple(out)
