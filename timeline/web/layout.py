@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from ..export import FORMATS, TEMPLATES
 from ..model import Vocabulary
+from ..text import t
 from . import ids
 
 TEXT = {
@@ -41,10 +42,8 @@ PRESET_TEXT = {"en": {"3m": "3 months", "6m": "6 months", "12m": "12 months", "l
                "ja": {"3m": "直近3か月", "6m": "直近6か月", "12m": "直近12か月", "lee": "李在明政権以降", "all": "全期間"}}
 GROUP_TEXT = {"en": {"country": "Country", "theme": "Theme", "type": "Type"},
               "ja": {"country": "国", "theme": "テーマ", "type": "種別"}}
-FORMAT_TEXT = {"png": "Chart (PNG)", "svg": "Chart (SVG)", "pdf": "Chart (PDF)", "html": "Interactive page (HTML)",
-               "csv": "Table (CSV)", "xlsx": "Table (Excel)", "md": "Chronology (Markdown)", "pptx": "Slide pack (PPTX)"}
-FORMAT_TEXT_JA = {"png": "図（PNG）", "svg": "図（SVG）", "pdf": "図（PDF）", "html": "操作できるページ（HTML）",
-                  "csv": "表（CSV）", "xlsx": "表（Excel）", "md": "年表（Markdown）", "pptx": "スライド（PPTX）"}
+FORMAT_TEXT = {f: t(f"format.{f}", "en") for f in FORMATS}     # the catalogue's labels of every format
+FORMAT_TEXT_JA = {f: t(f"format.{f}", "ja") for f in FORMATS}
 
 
 def label(key: str, lang: str = "en", slot: str = "0", **kw) -> html.Span:
