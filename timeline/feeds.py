@@ -125,7 +125,8 @@ def _description(row: dict, vocab: Vocabulary, lang: str, app_url: str) -> str:
              f"{t('col.status', lang)}{sep}{vocab.label('status', row['status'], lang)}",
              field_text(row, "summary", lang)]
     if row["sources"]:
-        parts.append(t("col.sources", lang) + sep.rstrip() + "\n" + "\n".join(f"- {source_line(s)}" for s in row["sources"]))
+        lines = "\n".join(f"- {source_line(s)}" for s in row["sources"])
+        parts.append(f"{t('col.sources', lang)}{sep.rstrip()}\n{lines}")
     if app_url:
         parts.append(f"{t('feed.view', lang)}{sep}{event_link(app_url, row['id'], lang)}")
     return "\n\n".join(p for p in parts if p)
@@ -180,7 +181,8 @@ def atom_text(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", *, feed_url
     newest = rows[0]["_changed"] if rows else (today or dt.date.today()).isoformat()
     head = [f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">',
             _el("id", _urn(f"feed:{feed_url}")), _el("title", title or t("feed.title", lang)),
-            _el("updated", _atom_time(newest)), f'<link rel="self" type="application/atom+xml" href="{_attr(feed_url)}"/>',
+            _el("updated", _atom_time(newest)),
+            f'<link rel="self" type="application/atom+xml" href="{_attr(feed_url)}"/>',
             f'<link rel="alternate" type="text/html" href="{_attr(app_url.rstrip("/") + "/")}"/>',
             f"<author>{_el('name', t('feed.author', lang))}</author>",
             f'<generator uri="{_attr(app_url.rstrip("/") + "/")}">{UID_DOMAIN}</generator>']
