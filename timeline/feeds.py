@@ -169,7 +169,7 @@ def _fold(line: str, limit: int = 75) -> str:
 def latest_changes(df: pd.DataFrame, limit: int = FEED_ENTRIES) -> pd.DataFrame:
     """The `limit` events most recently added or updated (newest first, then by id); events with
     neither date are left out."""
-    changed = df.assign(_changed=[max(u or "", a or "") for u, a in zip(df["updated"], df["added"])])
+    changed = df.assign(_changed=[max(u or "", a or "") for u, a in zip(df["updated"], df["added"], strict=True)])
     changed = changed[changed["_changed"] != ""]
     return changed.sort_values(["_changed", "id"], ascending=[False, True], kind="stable").head(limit)
 
