@@ -294,3 +294,10 @@ def vocab_label(kind, term, lang):
 def test_feed_title_names_the_filters(vocab):
     assert feeds.feed_title(Filters(countries=("KP",)), vocab, "ja") == "朝鮮半島情勢の予定：北朝鮮"
     assert feeds.feed_title(Filters(), vocab, "en", "title").startswith("Korean Peninsula event log")
+
+
+def test_a_calendar_is_bounded_to_the_nearest_events(feed_df):
+    ahead = feeds.calendar_events(feed_df, TODAY, limit=2)
+    assert list(ahead["id"]) == ["2026-12-10-summit", "2026-12-15-drill-cancelled"]
+    latest = feeds.calendar_events(feed_df, TODAY, include_past=True, limit=2)
+    assert list(latest["id"]) == ["2026-12-20-talks-postponed", "2027-01-expected-visit"]

@@ -13,7 +13,8 @@ The contract (tests hold it):
   gives it: when the curators move it (and stamp `updated`), the same UID with a higher SEQUENCE
   moves it in every subscribed calendar. Events are TRANSPARENT (never block free/busy time).
   By default the feed holds planned events (scheduled, expected, postponed, cancelled) that end today
-  or later; `include_past` adds every event of the view.
+  or later; `include_past` adds every event of the view. At most CALENDAR_MAX events: the nearest ahead
+  (with `include_past`, the latest).
 - Atom 1.0 (RFC 4287): the `limit` most recently added or updated events of the view (by the later
   of `added` and `updated`, then id), each with the title, the event's date and status, the summary,
   the sources and a link to the event in the app (`/?event=ID`).
@@ -43,6 +44,7 @@ CALENDAR_STATUSES = (*PLANNED_STATUSES, "postponed", "cancelled")
 ICS_STATUS = {"scheduled": "CONFIRMED", "expected": "TENTATIVE", "postponed": "TENTATIVE",
               "cancelled": "CANCELLED", "occurred": "CONFIRMED"}
 MARKED_STATUSES = ("postponed", "cancelled")   # said in the summary too
+CALENDAR_MAX = 2000                            # events of a calendar: the nearest ahead, or with the past the latest
 FEED_ENTRIES = 50                              # entries of an Atom feed (at most FEED_MAX with ?limit=)
 FEED_MAX = 200
 REFRESH = "PT6H"                               # how often a calendar client should re-read the feed
@@ -78,12 +80,14 @@ def _headline(row, vocab: Vocabulary, lang: str) -> str:
 
 # -- iCalendar ---------------------------------------------------------------------------------------
 
-def calendar_events(df: pd.DataFrame, today: dt.date, include_past: bool = False) -> pd.DataFrame:
-    """The events a calendar feed carries: planned (and cancelled or postponed) events that end today or
-    later, date-sorted; with `include_past`, every event of `df`."""
+def calendar_events(df: pd.DataFrame, today: dt.date, include_past: bool = False,
+                    limit: int = CALENDAR_MAX) -> pd.DataFrame:
+    """The events a calendar feed carries, date-sorted: planned (and cancelled or postponed) events that
+    end today or later, the `limit` nearest; with `include_past`, every event of `df`, the `limit` latest."""
     if not include_past:
         df = df[df["status"].isin(CALENDAR_STATUSES) & (df["stop"] >= pd.Timestamp(today))]
-    return df.sort_values(["start", "id"], kind="stable")
+        return df.sort_values(["start", "id"], kind="stable").head(limit)
+    return df.sort_values(["start", "id"], kind="stable").tail(limit)
 
 
 def ics_text(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", *, today: dt.date,

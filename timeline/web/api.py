@@ -217,8 +217,12 @@ def embed_page(df: pd.DataFrame, vocab, state: ViewState, table: bool, today: dt
     lang = state.lang
     fig = figures.timeline_figure(df, vocab, lang, state.group, today=today, rangeslider=False, top_axis=False,
                                   focus=state.filters.countries, as_dict=True)
-    fig["layout"].pop("height", None)
-    fig["layout"]["autosize"] = True
+    layout = fig["layout"]
+    layout.pop("height", None)
+    # sized by its frame: the legend sits at the frame's bottom edge, below the date labels, whatever
+    # the frame's height (a legend placed by the plot's height would cover the labels in a short frame)
+    layout.update(autosize=True, margin={**layout["margin"], "t": 24, "b": 30 + 22 * _legend_rows(fig)},
+                  legend={**layout["legend"], "yref": "container", "y": 0, "yanchor": "bottom"})
     figure = pio.to_json(fig, validate=False).replace("</", "<\\/")
     link = f"{app_url.rstrip('/')}/{state_to_query(state)}"
     foot = (f'<a href="{html.escape(link)}" target="_blank" rel="noopener">{html.escape(t("feed.view", lang))}</a>'
@@ -227,6 +231,13 @@ def embed_page(df: pd.DataFrame, vocab, state: ViewState, table: bool, today: dt
     return EMBED_HTML.format(lang=lang, title=html.escape(feeds.feed_title(state.filters, vocab, lang)),
                              chart_height="60%" if table else "calc(100% - 28px)", table=rows, foot=foot,
                              figure=figure)
+
+
+def _legend_rows(fig: dict, px_per_row: int = 900) -> int:
+    """About how many rows the horizontal legend takes in a frame ~900 px wide (at 11 px type)."""
+    names = [tr.get("name", "") for tr in fig["data"] if tr.get("showlegend", True) is not False and tr.get("name")]
+    width = sum(40 + 7 * len(n) for n in names)
+    return max(1, -(-width // px_per_row))
 
 
 def _table_html(df: pd.DataFrame, vocab, lang: str) -> str:
