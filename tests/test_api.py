@@ -152,3 +152,8 @@ def test_the_load_test_requests_every_endpoint_successfully(client):
     assert {p.split("?")[0] for p in loadtest.GET_PATHS} >= set(api.ROUTES)
     for path in loadtest.GET_PATHS:
         assert client.get(path).status_code == 200, path
+
+
+def test_the_export_menu_offers_the_new_formats(client):
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    assert "Calendar (iCalendar)" in layout and "Story timeline (TimelineJS)" in layout

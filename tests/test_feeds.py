@@ -180,7 +180,7 @@ def test_atom_lists_the_latest_changes_first_with_links_and_sources(feed_df, voc
     drill = feed.entries[1]
     assert drill.title == "[Cancelled] Joint drill called off"
     assert drill.updated.startswith("2026-11-25") and drill.published.startswith("2026-09-01")
-    assert "Date: 15 Dec 2026" in drill.summary and "Updated 2026-11-25" in drill.summary
+    assert "Date: 15 Dec 2026" in drill.summary and "Updated 25 Nov 2026" in drill.summary
     assert 'href="https://www.reuters.com/drill"' in drill.content[0].value
     assert {t.term for t in drill.tags} == {"KR", "US", "us-rok-alliance"}
     assert len({e.id for e in feed.entries}) == 3 and all(e.id.startswith("urn:uuid:") for e in feed.entries)
@@ -195,6 +195,8 @@ def test_atom_in_japanese_and_valid_xml(feed_df, vocab):
     ns = {"a": "http://www.w3.org/2005/Atom"}
     titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
     assert "李在明大統領が就任" in titles and "【延期】3か国協議を延期" in titles
+    summaries = [e.findtext("a:summary", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert "日付：2026年12月20日～22日 · 状況：延期 · 2026年11月10日更新\n協議は先送りされた。" in summaries
     assert root.find("a:link[@rel='self']", ns).get("href") == "https://x.example/feed.atom?lang=ja&country=KR"
 
 

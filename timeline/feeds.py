@@ -197,8 +197,9 @@ def atom_text(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", *, feed_url
 def _entry(row: dict, vocab: Vocabulary, lang: str, app_url: str) -> str:
     link = event_link(app_url, row["id"], lang)
     changed = row["_changed"]
-    what = (t("feed.changed", lang, date=changed) if row["updated"] and row["updated"] > (row["added"] or "")
-            else t("feed.added", lang, date=changed))
+    day = PartialDate.parse(changed).label(lang)
+    what = (t("feed.changed", lang, date=day) if row["updated"] and row["updated"] > (row["added"] or "")
+            else t("feed.added", lang, date=day))
     sep = t("sep", lang)
     when = (f"{t('col.date', lang)}{sep}{date_label(row, lang)} · {t('col.status', lang)}{sep}"
             f"{vocab.label('status', row['status'], lang)} · {what}")
