@@ -133,6 +133,8 @@ def test_only_embed_may_be_framed_and_only_by_the_configured_origins(feed_client
     assert '<script src="/assets/plotly-custom.min.js">' in html and "cdn" not in html.lower()
     assert 'href="http://localhost/?country=KR&amp;lang=ko"' in html and "트래커에서 보기" in html
     assert "<table>" in html and "한일 정상회담(서울)" in html
+    zoomed = feed_client.get("/embed?x0=2026-12-01&x1=2027-01-31").get_data(as_text=True)
+    assert '"range":["2026-12-01","2027-01-31"]' in zoomed.replace(" ", "")
     for path in ("/", "/api/events.json", "/feed.atom"):
         response = feed_client.get(path)
         assert response.headers["X-Frame-Options"] == "SAMEORIGIN", path

@@ -163,8 +163,10 @@ def test_ics_uids_and_bytes_are_stable_across_runs(feed_log, tmp_path):
                        capture_output=True, timeout=120)
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
-    uids = [str(e["UID"]) for e in icalendar.Calendar.from_ical(outs[0]).walk("VEVENT")]
-    assert sorted(uids) == sorted(f"{i}@korea-timeline" for i in PLANNED)
+    events = icalendar.Calendar.from_ical(outs[0]).walk("VEVENT")
+    assert sorted(str(e["UID"]) for e in events) == sorted(f"{i}@korea-timeline" for i in PLANNED)
+    summaries = {str(e["SUMMARY"]) for e in events}
+    assert "[취소] Joint drill called off" in summaries and "한일 정상회담(서울)" in summaries
 
 
 # -- Atom --------------------------------------------------------------------------------------------

@@ -215,8 +215,9 @@ def embed(req, current, vocab, state, own, df) -> Reply:
 def embed_page(df: pd.DataFrame, vocab, state: ViewState, table: bool, today: dt.date, app_url: str) -> str:
     """A page with only the view's chart (and table), filling its frame, and a link to the view in the app."""
     lang = state.lang
-    fig = figures.timeline_figure(df, vocab, lang, state.group, today=today, rangeslider=False, top_axis=False,
-                                  focus=state.filters.countries, as_dict=True)
+    zoom = (state.x0, state.x1) if state.x0 and state.x1 else None
+    fig = figures.timeline_figure(df, vocab, lang, state.group, selected=state.event, today=today, x_range=zoom,
+                                  rangeslider=False, top_axis=False, as_dict=True)
     layout = fig["layout"]
     layout.pop("height", None)
     # sized by its frame: the legend sits at the frame's bottom edge, below the date labels, whatever
