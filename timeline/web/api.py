@@ -38,22 +38,6 @@ EMBED_TABLE_ROWS = 500      # rows of the table under an embedded chart
 EMBED_PATH = "/embed"
 ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 
-# endpoint parameters on top of the app's: name -> (default, parse raw -> value or ValueError, accepted)
-OWN_PARAMS = {
-    "offset": (0, lambda raw: _int_in(raw, 0, 10**9), "0 or more"),
-    "limit": (None, lambda raw: _int_in(raw, 1, MAX_LIMIT), f"1..{MAX_LIMIT}"),
-    "past": (False, lambda raw: _flag(raw), "0, 1"),
-    "table": (False, lambda raw: _flag(raw), "0, 1"),
-}
-
-
-class BadRequest(Exception):
-    """Parameters the endpoint cannot use; `notes` are the app's notes about them."""
-
-    def __init__(self, notes: list[str]):
-        super().__init__("; ".join(notes))
-        self.notes = notes
-
 
 def _int_in(raw: str, lo: int, hi: int) -> int:
     value = int(raw)
@@ -64,6 +48,23 @@ def _int_in(raw: str, lo: int, hi: int) -> int:
 
 def _flag(raw: str) -> bool:
     return {"1": True, "true": True, "0": False, "false": False}[raw.lower()]
+
+
+# endpoint parameters on top of the app's: name -> (default, parse raw -> value or ValueError, accepted)
+OWN_PARAMS = {
+    "offset": (0, lambda raw: _int_in(raw, 0, 10**9), "0 or more"),
+    "limit": (None, lambda raw: _int_in(raw, 1, MAX_LIMIT), f"1..{MAX_LIMIT}"),
+    "past": (False, _flag, "0, 1"),
+    "table": (False, _flag, "0, 1"),
+}
+
+
+class BadRequest(Exception):
+    """Parameters the endpoint cannot use; `notes` are the app's notes about them."""
+
+    def __init__(self, notes: list[str]):
+        super().__init__("; ".join(notes))
+        self.notes = notes
 
 
 def embed_origins(raw: str | None) -> tuple[str, ...]:
