@@ -159,3 +159,10 @@ def test_the_load_test_requests_every_endpoint_successfully(client):
 def test_the_export_menu_offers_the_new_formats(client):
     layout = client.get("/_dash-layout").get_data(as_text=True)
     assert "Calendar (iCalendar)" in layout and "Story timeline (TimelineJS)" in layout
+
+
+def test_every_endpoint_and_parameter_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [p for p in api.ROUTES if f"`{p}`" not in readme and f"**`{p}`**" not in readme]
+    missing += [f"{p}=" for p in api.OWN_PARAMS if f"`{p}" not in readme]
+    assert missing == [] and "TIMELINE_EMBED_ORIGINS" in readme and f"{api.MAX_LIMIT:,} events" in readme
