@@ -168,7 +168,8 @@ def cmd_export(args) -> int:
     except ValueError:
         raise UsageError(f"--date {args.date!r}: use YYYY-MM-DD")
     briefing = export.Briefing(filter_events(report.events, filters, vocab), vocab, filters, args.lang, args.title, date,
-                               group=args.group, **export.log_facts(report.meta, report.events, args.lang, date))
+                               group=args.group, **export.log_facts(report.meta, report.events, args.lang, date),
+                               include_past=args.past)
     try:
         data = export.export_bytes(briefing, args.format, args.template)
     except export.ExportError as exc:
@@ -485,6 +486,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=UI_LANGS, default="en")
     p.add_argument("--group", choices=GROUPS, default="country", help="timeline lanes")
     p.add_argument("--date", help="generation date printed on the export, YYYY-MM-DD (default: today)")
+    p.add_argument("--past", action="store_true",
+                   help="ics: every event of the view, not only planned ones from --date on")
     p.set_defaults(func=cmd_export)
 
     p = command("diff", "what changed between two versions of the log: events added, removed and changed")

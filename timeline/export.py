@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import figures
+from . import feeds, figures
 from .load import log_updated
 from .model import Vocabulary
 from .outlook import coverage_of
@@ -33,7 +33,8 @@ from .query import Filters, describe_filters
 from .tables import all_sources, chronology, header, publishers, source_line
 from .text import join, t
 
-FORMATS = ("png", "svg", "pdf", "html", "csv", "xlsx", "md", "pptx")
+FORMATS = ("png", "svg", "pdf", "html", "csv", "xlsx", "md", "pptx", "ics", "timelinejs")
+EXTENSIONS = {"timelinejs": "json"}   # file name ending when it is not the format's name
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Briefing:
     group: str = "country"
     through: str | None = None           # the log's coverage: events through this date
     past_due: int = 0                    # planned events of the log past their date, outcome not confirmed
+    include_past: bool = False           # calendar (ics): also events that are over, not only what is ahead
 
     def __post_init__(self):
         self.date = self.date or dt.date.today()
@@ -450,10 +452,24 @@ def export_bytes(b: Briefing, fmt: str, template: str = "slide") -> bytes:
         return markdown_text(b).encode("utf-8")
     if fmt == "xlsx":
         return xlsx_bytes(b)
+    if fmt in ("ics", "timelinejs"):
+        return feed_bytes(b, fmt)
     return pptx_bytes(b)
+
+
+def feed_bytes(b: Briefing, fmt: str, app_url: str = "") -> bytes:
+    """The briefing's events as an iCalendar file (planned events from `b.date` on, or all with
+    `b.include_past`) or a TimelineJS3 story document; see timeline/feeds.py for both contracts."""
+    if fmt == "ics":
+        name = feeds.feed_title(b.filters, b.vocab, b.lang) if b.title is None else b.title
+        return feeds.ics_text(b.df, b.vocab, b.lang, today=b.date, include_past=b.include_past, app_url=app_url,
+                              name=name).encode("utf-8")
+    doc = feeds.timelinejs_doc(b.df, b.vocab, b.lang, b.group, headline=b.heading(), text=b.subtitle(),
+                               focus=b.filters.countries)
+    return feeds.timelinejs_json(doc).encode("utf-8")
 
 
 def file_name(b: Briefing, fmt: str) -> str:
     """A sensible download name: korea-timeline-2026-11-28-kr-jp.png."""
     tags = [c.lower() for c in b.filters.countries[:3]] + list(b.filters.themes[:2])
-    return "-".join(["korea-timeline", b.date.isoformat(), *tags]) + f".{fmt}"
+    return "-".join(["korea-timeline", b.date.isoformat(), *tags]) + f".{EXTENSIONS.get(fmt, fmt)}"

@@ -1,8 +1,8 @@
 """A bounded load test of the dashboard served by gunicorn on loopback: `python -m timeline loadtest`.
 
 N concurrent clients send filter changes to Dash's callback endpoint (the request the browser makes
-when a filter changes) for a fixed time; a hard stop ends the run even if the server hangs. Only
-127.0.0.1 is ever contacted.
+when a filter changes), and GET requests to the read-only feeds and data API (GET_PATHS), for a fixed
+time; a hard stop ends the run even if the server hangs. Only 127.0.0.1 is ever contacted.
 """
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ from .serving import HOST, free_port, gunicorn
 QUERIES = ["", "?country=KP", "?country=KR,JP", "?theme=japan-rok", "?from=2025-06", "?country=KP,RU&from=2024",
            "?q=summit", "?q=%EA%B9%80%EC%A0%95%EC%9D%80", "?importance=3", "?type=missile-launch&lang=ja",
            "?group=theme&from=2025-01&to=2025-12", "?status=scheduled,expected"]
+# the read-only endpoints (timeline/web/api.py), each requested as often as one filter change
+GET_PATHS = ["/outlook.ics?lang=ja", "/outlook.ics?country=KP&past=1", "/feed.atom", "/feed.atom?country=KR,JP&lang=ko",
+             "/api/events.json?country=KP,RU&from=2024", "/api/events.csv?theme=japan-rok", "/api/vocab.json",
+             "/embed?country=KR,JP&table=1"]
 
 
 def callback_body(search: str, key: str) -> bytes:
@@ -45,7 +49,8 @@ def run(events: Path, workers: int = 4, clients: int = 50, seconds: float = 60, 
     port = free_port()
     with gunicorn(events, workers, port):
         key = render_key(port)
-        bodies = [callback_body(q, key) for q in QUERIES]
+        requests = [("POST", "/_dash-update-component", callback_body(q, key)) for q in QUERIES]
+        requests += [("GET", path, None) for path in GET_PATHS]
         latencies: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
@@ -55,14 +60,13 @@ def run(events: Path, workers: int = 4, clients: int = 50, seconds: float = 60, 
             rng = random.Random(seed)
             conn = http.client.HTTPConnection(HOST, port, timeout=30)
             while time.monotonic() < stop_at:
-                body = rng.choice(bodies)
+                method, path, body = rng.choice(requests)
                 start = time.perf_counter()
                 try:
-                    conn.request("POST", "/_dash-update-component", body=body,
-                                 headers={"Content-Type": "application/json"})
+                    conn.request(method, path, body=body, headers={"Content-Type": "application/json"} if body else {})
                     response = conn.getresponse()
                     data = response.read()
-                    ok = response.status == 200 and b'"counter"' in data
+                    ok = response.status == 200 and (method == "GET" or b'"counter"' in data)
                     elapsed = time.perf_counter() - start
                     with lock:
                         if ok:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,7 +15,7 @@ import flask
 from ..load import load_vocab
 from ..source import LogSource
 from ..text import UI_LANGS, catalogue, t
-from . import callbacks
+from . import api, callbacks
 from .layout import build_layout
 
 ASSETS = Path(__file__).with_name("assets")
@@ -32,6 +33,15 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "SAMEORIGIN",
     "Content-Security-Policy": CSP,
 }
+
+
+def security_headers(path: str, embed_origins: tuple[str, ...] = ()) -> dict[str, str]:
+    """The headers of a response: the app refuses every frame but its own; /embed may also be framed by
+    the origins configured in TIMELINE_EMBED_ORIGINS (CSP frame-ancestors, so no X-Frame-Options)."""
+    if path != api.EMBED_PATH:
+        return SECURITY_HEADERS
+    rest = {k: v for k, v in SECURITY_HEADERS.items() if k != "X-Frame-Options"}
+    return {**rest, **api.frame_headers(embed_origins, CSP)}
 
 
 def _page_search() -> str | None:
@@ -110,11 +120,14 @@ def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Da
 
     app.layout = layout
 
+    origins = api.embed_origins(os.environ.get("TIMELINE_EMBED_ORIGINS"))
+
     @app.server.after_request
     def _headers(response):
-        for key, value in SECURITY_HEADERS.items():
+        for key, value in security_headers(flask.request.path, origins).items():
             response.headers.setdefault(key, value)
         return response
 
     app.server.config["timeline_source"] = source
+    api.register(app.server, today)  # read-only feeds, data API and the embeddable view
     return app
