@@ -19,7 +19,7 @@ from .frame import COLUMNS
 from .model import Vocabulary
 from .validate import Problem
 
-VERSION = "2"  # bump when what is cached changes shape
+VERSION = "3"  # bump when what is cached changes shape
 
 Entry = tuple[pd.DataFrame, list[Problem], dict]  # events, problems, meta
 

@@ -177,27 +177,15 @@ class Vocabulary:
 
     @functools.cached_property
     def _name_index(self) -> dict[str, tuple[str, ...]]:
-        return {fold(n): group for group in self.names for n in group}
+        return {name_key(n): group for group in self.names for n in group}
 
-    def search_variants(self, word: str) -> tuple[str, ...]:
-        """Folded spellings a search word also stands for: "김정은" also finds "kim jong un" and "金正恩".
-
-        Every name group with a spelling that contains the (folded) word contributes all its
-        spellings, so "kim jong" finds texts that only say 김정은. The word itself comes first.
-        """
-        return self._search_variants(fold(word))
-
-    @functools.lru_cache(maxsize=1024)
-    def _search_variants(self, word: str) -> tuple[str, ...]:
-        out = dict.fromkeys([word])
-        for spelling, group in self._name_index.items():
-            if word in spelling:
-                out.update((fold(n), None) for n in group)
-        return tuple(out)
+    def name_group(self, text: str) -> tuple[str, ...]:
+        """The spellings of the name `text` spells ("Kim Jong-un", "キム・ジョンウン"), or ()."""
+        return self._name_index.get(name_key(text), ())
 
     def name_variants(self, text: str) -> tuple[str, ...]:
         """Every spelling of a name shared through the vocabulary (金正恩 -> 김정은, Kim Jong Un)."""
-        return self._name_index.get(fold(text), ())
+        return self.name_group(text)
 
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]+")
@@ -216,3 +204,25 @@ def fold(text: str) -> str:
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
     return text.casefold()
+
+
+CJK_RE = re.compile("[\u1100-\u11ff\u2e80-\u9fff\u3130-\u318f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]")
+DOTS = str.maketrans({"・": None, "·": None, "‧": None, "’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
+KATAKANA_SPACE = re.compile("(?<=[\u30a1-\u30fa\u30fc]) +(?=[\u30a1-\u30fa\u30fc])")
+SEPARATORS = re.compile(r"[\s\-]+")
+
+
+def search_fold(text: str) -> str:
+    """Text as search sees it: `fold`, then middle dots (・･·) and spaces between katakana dropped,
+    so キム・ジョンウン, キム ジョンウン and ｷﾑ･ｼﾞｮﾝｳﾝ all read キムジョンウン; ’ reads ' and every dash -."""
+    text = fold(text)
+    if not text.isascii():
+        text = text.translate(DOTS)
+    if " " in text and CJK_RE.search(text):
+        text = KATAKANA_SPACE.sub("", text)
+    return text
+
+
+def name_key(text: str) -> str:
+    """A spelling reduced to what tells names apart: "Kim Jong-un", "KIM JONGUN" -> "kimjongun"."""
+    return SEPARATORS.sub("", search_fold(text))

@@ -1,0 +1,249 @@
+"""Free-text search: how a query is read, what each part of it matches, ranking and highlighting.
+
+The rules (the README and `--query --help` say the same):
+
+- Text and query are normalised alike: NFKC (full-width letters and half-width katakana become
+  the usual forms), case folded, middle dots (・ ･ ·) dropped and spaces between katakana dropped,
+  so キム・ジョンウン, キムジョンウン and ｷﾑ･ｼﾞｮﾝｳﾝ are one spelling.
+- A query is read as parts, and an event must match every part (AND). A part is a quoted phrase
+  ("...", “...”, 「...」), a run of words that spells a name of the vocabulary (Kim Jong Un, Lee
+  Jae-myung: the whole name, never its words one by one), or a single word.
+- A name matches every spelling of it listed in the vocabulary (Kim Jong Un = 金正恩 = 김정은 =
+  キム・ジョンウン); inside a Latin spelling, spaces and hyphens are optional (Kim Jong-un, Kim Jongun).
+- Latin-script words and phrases match whole words: `un` does not match "under" nor `Xi` "taxi". A
+  word of four letters or more also matches the start of a longer word (missile: missiles).
+- Chinese characters, kana and hangul match anywhere (there are no spaces between words to anchor
+  on); a word of two characters or more that is part of a name's spelling also finds the name's
+  other spellings (正恩 finds 김정은).
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .model import CJK_RE, DOTS, KATAKANA_SPACE, SEPARATORS, Vocabulary, fold, search_fold
+
+# Latin letters and digits: a Latin word starts and ends where none of these is next to it.
+_WORD = "0-9a-zß-öø-ÿĀ-ɏ"
+_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|(\S+)')
+_TRIM = ",;:!?()[]{}<>"
+PREFIX_MIN = 4          # Latin words this long also match the start of longer words
+MAX_NAME_WORDS = 6      # the longest run of query words looked up as a name
+
+
+def is_cjk(text: str) -> bool:
+    """Whether `text` has Chinese characters, kana or hangul (matched anywhere, not by words)."""
+    return bool(CJK_RE.search(text))
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a query: every event found must match it."""
+
+    text: str                     # as typed, normalised
+    kind: str                     # "word", "phrase" or "name"
+    spellings: tuple[str, ...]    # normalised spellings it stands for, its own first
+
+    @functools.cached_property
+    def regex(self) -> str:
+        """The pattern over the `search` column (RE2 has no lookbehind: the edges are characters)."""
+        return _alternatives(self, lookaround=False)
+
+    @functools.cached_property
+    def prefilter(self) -> str:
+        """`regex` without the edge before a Latin word: a quick first pass (RE2 then skips ahead to
+        the word's first letters) that `regex` confirms on the few rows it keeps."""
+        return _alternatives(self, lookaround=False, lead=False)
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern:
+        """The same pattern for Python, with boundaries that match no character (for highlighting)."""
+        return re.compile(_alternatives(self, lookaround=True))
+
+    @property
+    def literal(self) -> str | None:
+        """The plain text to look for when a substring test is enough (one CJK spelling)."""
+        if len(self.spellings) == 1 and is_cjk(self.text) and " " not in self.text:
+            return self.text
+        return None
+
+
+def _spelling_pattern(spelling: str, kind: str) -> str:
+    words = [re.escape(w) for w in SEPARATORS.split(spelling) if w]
+    if is_cjk(spelling):
+        return r"\s*".join(words)
+    return ("[ -]*" if kind == "name" else "[ -]+").join(words)
+
+
+def _alternatives(part: Part, lookaround: bool, lead: bool = True) -> str:
+    latin = [s for s in part.spellings if not is_cjk(s)]
+    out = [_spelling_pattern(s, part.kind) for s in part.spellings if is_cjk(s)]
+    if latin:
+        body = "|".join(_spelling_pattern(s, part.kind) for s in latin)
+        prefix = part.kind == "word" and len(part.text) >= PREFIX_MIN
+        if lookaround:
+            out.insert(0, f"(?<![{_WORD}])(?:{body})" + ("" if prefix else f"(?![{_WORD}])"))
+        else:  # the search column starts and ends with a space, so a word's edge is always a character
+            out.insert(0, (f"[^{_WORD}]" if lead else "") + f"(?:{body})" + ("" if prefix else f"[^{_WORD}]"))
+    return "|".join(out)
+
+
+def parse_query(query: str, vocab: Vocabulary) -> tuple[Part, ...]:
+    """The parts of a query, each with the spellings it stands for (see the module's rules)."""
+    return _parse(query or "", vocab)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse(query: str, vocab: Vocabulary) -> tuple[Part, ...]:
+    parts: list[Part] = []
+    words: list[str] = []
+    for m in _QUOTED.finditer(search_fold(query)):
+        phrase = next((g for g in m.groups()[:3] if g is not None), None)
+        if phrase is None:
+            word = m.group(4).strip(_TRIM)
+            if word.strip("\"“”「」'"):
+                words.append(word.strip("\"“”「」"))
+            continue
+        parts.extend(_words_to_parts(words, vocab))
+        words = []
+        if phrase.strip():
+            parts.append(_phrase_part(" ".join(phrase.split()), vocab))
+    parts.extend(_words_to_parts(words, vocab))
+    return tuple(dict.fromkeys(parts))
+
+
+def _phrase_part(phrase: str, vocab: Vocabulary) -> Part:
+    group = vocab.name_group(phrase)
+    if group:
+        return Part(phrase, "name", _spellings(phrase, group))
+    return Part(phrase, "phrase", (phrase,))
+
+
+def _words_to_parts(words: list[str], vocab: Vocabulary) -> list[Part]:
+    """Single words, except that the longest runs of words spelling a known name become one part."""
+    parts, i = [], 0
+    while i < len(words):
+        for j in range(min(len(words), i + MAX_NAME_WORDS), i, -1):
+            text = " ".join(words[i:j])
+            group = vocab.name_group(text)
+            if group:
+                parts.append(Part(text, "name", _spellings(text, group)))
+                i = j
+                break
+        else:
+            parts.append(_word_part(words[i], vocab))
+            i += 1
+    return parts
+
+
+def _word_part(word: str, vocab: Vocabulary) -> Part:
+    if is_cjk(word) and len(word) >= 2:
+        groups = [g for g in vocab.names if any(word in search_fold(s) for s in g if is_cjk(s))]
+        if groups:
+            return Part(word, "word", _spellings(word, *groups))
+    return Part(word, "word", (word,))
+
+
+def _spellings(text: str, *groups: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([text, *(search_fold(s) for g in groups for s in g)]))
+
+
+def matches(text: pd.Series, part: Part) -> pd.Series:
+    """Which rows of a normalised text column match `part` (each text begins and ends with a space,
+    as the `search` column does)."""
+    if part.literal is not None:
+        return text.str.contains(part.literal, regex=False)
+    found = text.str.contains(part.prefilter, regex=True)
+    found[found] = text[found].str.contains(part.regex, regex=True)
+    return found
+
+
+# -- ranking and highlighting ----------------------------------------------------------------------
+
+TIERS = (("title", 4), ("summary", 2))   # a part found in a title counts most; elsewhere (aliases, notes) 1
+TEXT_LANGS = ("en", "ja", "ko")
+
+
+def rank_events(df: pd.DataFrame, query: str, vocab: Vocabulary) -> pd.DataFrame:
+    """`df` (events that match `query`) ordered by relevance, with a `relevance` column.
+
+    Each part of the query scores where it is found: 4 in a title (any language), else 2 in a
+    summary, else 1 (aliases, notes, tags). Ties go to the more important, then the more recent
+    event. Without a query the order is the date order and every relevance is 0.
+    """
+    parts = parse_query(query, vocab)
+    out = df.copy()
+    if not parts or df.empty:
+        out["relevance"] = 0
+        return out
+    score = pd.Series(0, index=df.index)
+    for part in parts:
+        found = pd.Series(False, index=df.index)
+        best = pd.Series(1, index=df.index)
+        for field, weight in TIERS:
+            text = _folded(df, field)
+            hit = matches(text, part) & ~found
+            best[hit] = weight
+            found |= hit
+        score += best
+    out["relevance"] = score
+    return out.sort_values(["relevance", "importance", "start", "id"], ascending=[False, False, False, True],
+                           kind="stable")
+
+
+def _folded(df: pd.DataFrame, field: str) -> pd.Series:
+    columns = [df[f"{field}_{lang}"].fillna("") for lang in TEXT_LANGS if f"{field}_{lang}" in df.columns]
+    joined = columns[0].str.cat(columns[1:], sep=" \u241f ")
+    return " " + joined.map(search_fold).astype(str) + " "
+
+
+def highlight_spans(text: str, query: str, vocab: Vocabulary) -> list[tuple[int, int]]:
+    """Where the parts of `query` occur in `text`, as sorted, non-overlapping (start, end) offsets
+    into `text` itself (not its normalised form): what to mark in a title or a summary."""
+    parts = parse_query(query, vocab)
+    if not parts or not text:
+        return []
+    folded, starts, ends = _folded_with_offsets(text)
+    spans = []
+    for part in parts:
+        for m in part.pattern.finditer(folded):
+            if m.end() > m.start():
+                spans.append((starts[m.start()], ends[m.end() - 1]))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each character with the combining marks that follow it (ｶﾞ is one)."""
+    out: list[tuple[int, int]] = []
+    for i, ch in enumerate(text):
+        if out and (unicodedata.combining(ch) or ch in "\uff9e\uff9f\u3099\u309a"):
+            out[-1] = (out[-1][0], i + 1)
+        else:
+            out.append((i, i + 1))
+    return out
+
+
+def _folded_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
+    """`search_fold(text)` built piece by piece, with the offsets in `text` each character came from."""
+    pieces = [(fold(text[a:b]).translate(DOTS), a, b) for a, b in _clusters(text)]
+    chars, starts, ends = [], [], []
+    for k, (piece, a, b) in enumerate(pieces):
+        if piece.strip() == "" and piece and 0 < k < len(pieces) - 1:
+            before, after = pieces[k - 1][0], pieces[k + 1][0]
+            if KATAKANA_SPACE.search(f"{before[-1:]}{piece}{after[:1]}"):
+                continue
+        for ch in piece:
+            chars.append(ch)
+            starts.append(a)
+            ends.append(b)
+    return "".join(chars), starts, ends
