@@ -128,3 +128,20 @@ def test_every_problem_code_is_documented_in_the_readme():
 
     readme = (ROOT / "README.md").read_text()
     assert [code for code in CODES if f"`{code}`" not in readme] == []
+
+
+def test_list_sorts_by_relevance_with_a_query_unless_asked_for_dates(capsys):
+    from timeline.load import load_events, load_vocab
+    from timeline.query import Filters, filter_events
+
+    def listed(*args):
+        assert main(["list", "--format", "json", *args]) == 0
+        return [r["id"] for r in json.loads(capsys.readouterr().out)]
+
+    query = "Kim Jong Un Putin"
+    chronological = list(filter_events(load_events(ROOT / "events.yaml"), Filters(query=query), load_vocab())["id"])
+    ranked = listed("--query", query)
+    assert listed("--query", query, "--sort", "date") == chronological
+    assert sorted(ranked) == sorted(chronological) and ranked != chronological
+    assert ranked[0] in ("2025-09-03-beijing-victory-day-parade-xi-putin-kim", "2025-09-03-putin-kim-talks-beijing")
+    assert listed("--from", "2025-06") == listed("--from", "2025-06", "--sort", "date")   # no query: by date

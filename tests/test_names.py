@@ -66,7 +66,7 @@ def log(vocab):
 def test_every_name_in_the_titles_has_spellings(log, vocab):
     known = _known_pattern(vocab)
     missing = {}
-    for event_id, title in zip(log["id"], log["title_en"]):
+    for event_id, title in zip(log["id"], log["title_en"], strict=True):
         names = unnamed(title, known)
         if names:
             missing[event_id] = names

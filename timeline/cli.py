@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .load import InvalidLog, load_events, load_vocab, log_updated, read_log
 from .export import FORMATS, TEMPLATES
-from .query import FILTERS, GROUPS, Filters, filter_events
+from .query import FILTERS, GROUPS, Filters, filter_events, rank_events
 from .text import UI_LANGS, t
 from .validate import errors, likely_duplicates, problems_json
 
@@ -113,6 +113,8 @@ def cmd_list(args) -> int:
     from . import export, tables
 
     vocab, _, df = _events(args)
+    if (args.sort or ("relevance" if args.query else "date")) == "relevance":
+        df = rank_events(df, args.query or "", vocab)
     if args.format == "csv":
         sys.stdout.write(export.csv_text(df))  # one row per event, both languages
     elif args.format == "json":
@@ -302,9 +304,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the problems as JSON")
     p.set_defaults(func=cmd_validate)
 
-    p = command("list", "print the filtered events, date-sorted")
+    p = command("list", "print the filtered events: date-sorted, or by relevance to --query")
     _events_arg(p)
     add_filter_args(p)
+    p.add_argument("--sort", choices=("date", "relevance"),
+                   help="relevance (the default with --query): the query found in a title first, then in a "
+                        "summary, then elsewhere; ties by importance, then the newest; date (the default otherwise)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--lang", choices=UI_LANGS, default="en")
     p.set_defaults(func=cmd_list)

@@ -222,8 +222,12 @@ FILTERS: tuple[Filter, ...] = (
                  choices=("1", "2", "3"), metavar="N"),
     TermsFilter("statuses", "status", "--status", "occurred, scheduled, expected, postponed, cancelled",
                 default=(), vocab_kind="status", metavar="IDS"),
-    TextFilter("query", "q", "--query", "free text in en/ja/ko or an alias (이재명, 金正恩)", default="",
-               metavar="TEXT"),
+    TextFilter("query", "q", "--query",
+               "free text in en/ja/ko; an event must match every word. Latin words match whole words (un is not "
+               "under; words of 4+ letters also match a longer word's start: missile, missiles); \"a quoted phrase\" "
+               "matches as written; a name matches as a whole and in every spelling of the vocabulary (Kim Jong Un = "
+               "Kim Jong-un = 金正恩 = 김정은 = キム・ジョンウン); Chinese characters, kana and hangul match anywhere, "
+               "ignoring width, middle dots and spaces inside katakana", default="", metavar="TEXT"),
     EventFilter("chain", "chain", "--chain", "only the chain of related events around this event id", metavar="ID"),
 )
 FILTER_BY_KEY = {f.key: f for f in FILTERS}
