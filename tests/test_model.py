@@ -70,3 +70,13 @@ def test_search_fold():
     assert search_fold("이재명·트럼프") == "이재명트럼프"
     assert search_fold("Japan–ROK, Trump’s") == "japan-rok, trump's"
     assert search_fold("Kim Jong Un") == "kim jong un"             # spaces between Latin words stay
+
+
+def test_every_vocabulary_term_has_a_label_in_every_interface_language(vocab):
+    from timeline.text import UI_LANGS
+
+    missing = [f"{kind}.{term.id}.{lang}" for kind in ("countries", "themes", "types", "statuses", "relations")
+               for term in getattr(vocab, kind).values() for lang in UI_LANGS if not getattr(term, lang)]
+    missing += [f"importance.{n}.{lang}" for n, labels in vocab.importance.items() for lang in UI_LANGS
+                if not labels.get(lang)]
+    assert missing == []

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .model import CJK_RE, DOTS, KATAKANA_SPACE, SEPARATORS, Vocabulary, fold, search_fold
+from .model import CJK_RE, DOTS, KATAKANA_SPACE, SEPARATORS, TEXT_LANGS, Vocabulary, fold, search_fold
 
 # Latin letters and digits: a Latin word starts and ends where none of these is next to it.
 _WORD = "0-9a-zß-öø-ÿĀ-ɏ"
@@ -165,7 +165,6 @@ def matches(text: pd.Series, part: Part) -> pd.Series:
 # -- ranking and highlighting ----------------------------------------------------------------------
 
 TIERS = (("title", 4), ("summary", 2))   # a part found in a title counts most; elsewhere (aliases, notes) 1
-TEXT_LANGS = ("en", "ja", "ko")
 
 
 def rank_events(df: pd.DataFrame, query: str, vocab: Vocabulary) -> pd.DataFrame:
