@@ -43,8 +43,8 @@ def found(df, query, vocab):
 
 
 @pytest.mark.parametrize("query,expected", [
-    ("un", ["kju", "summary", "un"]),                # a whole word: not "under" (but Kim Jong Un's "Un")
-    ("UN", ["kju", "summary", "un"]),
+    ("un", ["un"]),                                  # a whole word: not "under"; and the UN, so not the
+    ("UN", ["un"]),                                  # "Un" of Kim Jong Un (an acronym inside another name)
     ("xi", []),                                      # not inside "taxi"
     ("missile", ["un", "under"]),                    # four letters or more: also the start of a word
     ("cho", []),                                     # three letters: whole words only, so not "Choe"
@@ -128,6 +128,7 @@ def test_ranking_on_the_real_log(log, vocab):
     ("キム・ジョンウン総書記", "キムジョンウン", ["キム・ジョンウン"]),     # the dot inside the mark
     ("ｷﾑ･ｼﾞｮﾝｳﾝ", "キム・ジョンウン", ["ｷﾑ･ｼﾞｮﾝｳﾝ"]),                 # offsets into the half-width text
     ("Talks under the UN", "un", ["UN"]),
+    ("Kim Jong Un at the UN", "UN", ["UN"]),
     ("missiles and a missile", "missile", ["missile", "missile"]),
     ("Japan–ROK talks", '"japan-rok talks"', ["Japan–ROK talks"]),
     ("Nothing here", "Kursk", []),
@@ -138,3 +139,23 @@ def test_highlight_spans(vocab, text, query, marked):
 
 def test_highlight_spans_merge_overlaps(vocab):
     assert highlight_spans("Kim Jong Un", 'kim "kim jong"', vocab) == [(0, 8)]
+
+
+def test_key_terms_are_shared_across_languages(log, vocab):
+    def ids(q):
+        return set(filter_events(log, Filters(query=q), vocab)["id"])
+
+    # most events have no Korean summary: the shared terms let a Korean search find them anyway
+    assert ids("계엄") == ids("戒厳") == ids("martial law") and len(ids("계엄")) >= 5
+    assert ids("납치") == ids("拉致") == ids("abduction") and len(ids("납치")) >= 10
+    assert ids("summits") and ids("summits") <= ids("summit")            # a term also matches its longer words
+
+
+def test_a_cjk_word_made_of_known_names_and_terms_is_cut_into_them(log, vocab):
+    assert split_query("ミサイル発射 金正恩プーチン", vocab) == ["ミサイル", "発射", "金正恩", "プーチン"]
+    assert split_query("北朝鮮ミサイル", vocab) == ["北朝鮮ミサイル"]     # 北朝鮮 is no name or term: as typed
+
+    def ids(q):
+        return set(filter_events(log, Filters(query=q), vocab)["id"])
+
+    assert ids("ミサイル発射") == ids("미사일 발사") == ids("missile launch") != set()

@@ -144,6 +144,7 @@ class Vocabulary:
     relations: dict[str, Term]
     importance: dict[int, dict[str, str]] = field(default_factory=dict)
     names: tuple[tuple[str, ...], ...] = ()
+    terms: tuple[tuple[str, ...], ...] = ()    # like names, for key terms: 戒厳 = 계엄 = martial law
 
     @classmethod
     def from_mapping(cls, data: dict) -> "Vocabulary":
@@ -159,6 +160,7 @@ class Vocabulary:
             relations=terms("relations"),
             importance={int(k): dict(v) for k, v in (data.get("importance") or {}).items()},
             names=tuple(tuple(str(n) for n in group) for group in (data.get("names") or [])),
+            terms=tuple(tuple(str(n) for n in group) for group in (data.get("terms") or [])),
         )
 
     def kind(self, name: str) -> dict[str, Term]:
@@ -177,10 +179,10 @@ class Vocabulary:
 
     @functools.cached_property
     def _name_index(self) -> dict[str, tuple[str, ...]]:
-        return {name_key(n): group for group in self.names for n in group}
+        return {name_key(n): group for group in (*self.names, *self.terms) for n in group}
 
     def name_group(self, text: str) -> tuple[str, ...]:
-        """The spellings of the name `text` spells ("Kim Jong-un", "キム・ジョンウン"), or ()."""
+        """The spellings of the name (or term) `text` spells ("Kim Jong-un", "キム・ジョンウン"), or ()."""
         return self._name_index.get(name_key(text), ())
 
     def name_variants(self, text: str) -> tuple[str, ...]:

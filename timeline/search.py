@@ -45,8 +45,21 @@ class Part:
     """One part of a query: every event found must match it."""
 
     text: str                     # as typed, normalised
-    kind: str                     # "word", "phrase" or "name"
+    kind: str                     # "word", "phrase", "name" or "term"
     spellings: tuple[str, ...]    # normalised spellings it stands for, its own first
+    shadows: tuple[str, ...] = () # other names that contain it as a word: UN in Kim Jong Un
+
+    @functools.cached_property
+    def shadow(self) -> re.Pattern | None:
+        """The other names this part must not be found inside (an acronym in a person's name)."""
+        if not self.shadows:
+            return None
+        body = "|".join(_spelling_pattern(s, "name") for s in self.shadows)
+        return re.compile(f"(?<![{_WORD}])(?:{body})(?![{_WORD}])")
+
+    def blank_shadows(self, text: str) -> str:
+        """`text` with the names this part must not be found inside blanked (offsets kept)."""
+        return self.shadow.sub(lambda m: " " * len(m.group()), text) if self.shadow else text
 
     @functools.cached_property
     def regex(self) -> str:
@@ -76,7 +89,7 @@ def _spelling_pattern(spelling: str, kind: str) -> str:
     words = [re.escape(w) for w in SEPARATORS.split(spelling) if w]
     if is_cjk(spelling):
         return r"\s*".join(words)
-    return ("[ -]*" if kind == "name" else "[ -]+").join(words)
+    return ("[ -]*" if kind in ("name", "term") else "[ -]+").join(words)
 
 
 def _alternatives(part: Part, lookaround: bool, lead: bool = True) -> str:
@@ -84,7 +97,7 @@ def _alternatives(part: Part, lookaround: bool, lead: bool = True) -> str:
     out = [_spelling_pattern(s, part.kind) for s in part.spellings if is_cjk(s)]
     if latin:
         body = "|".join(_spelling_pattern(s, part.kind) for s in latin)
-        prefix = part.kind == "word" and len(part.text) >= PREFIX_MIN
+        prefix = part.kind == "term" or (part.kind == "word" and len(part.text) >= PREFIX_MIN)
         if lookaround:
             out.insert(0, f"(?<![{_WORD}])(?:{body})" + ("" if prefix else f"(?![{_WORD}])"))
         else:  # the search column starts and ends with a space, so a word's edge is always a character
@@ -119,8 +132,18 @@ def _parse(query: str, vocab: Vocabulary) -> tuple[Part, ...]:
 def _phrase_part(phrase: str, vocab: Vocabulary) -> Part:
     group = vocab.name_group(phrase)
     if group:
-        return Part(phrase, "name", _spellings(phrase, group))
+        return _name_part(phrase, group, vocab)
     return Part(phrase, "phrase", (phrase,))
+
+
+def _name_part(text: str, group: tuple[str, ...], vocab: Vocabulary) -> Part:
+    """A known name; when it is an acronym (UN, WPK), the other names with it as a later word (Kim
+    Jong Un, not UN General Assembly) are its shadows: "un" there is not the UN."""
+    acronyms = {search_fold(s) for s in group if s.isascii() and s.isupper() and " " not in s}
+    shadows = tuple(dict.fromkeys(
+        search_fold(s) for other in (*vocab.names, *vocab.terms) if other != group for s in other
+        if not is_cjk(s) and acronyms & set(SEPARATORS.split(search_fold(s))[1:])))
+    return Part(text, "term" if group in vocab.terms else "name", _spellings(text, group), shadows)
 
 
 def _words_to_parts(words: list[str], vocab: Vocabulary) -> list[Part]:
@@ -131,18 +154,33 @@ def _words_to_parts(words: list[str], vocab: Vocabulary) -> list[Part]:
             text = " ".join(words[i:j])
             group = vocab.name_group(text)
             if group:
-                parts.append(Part(text, "name", _spellings(text, group)))
+                parts.append(_name_part(text, group, vocab))
                 i = j
                 break
         else:
-            parts.append(_word_part(words[i], vocab))
+            pieces = _known_pieces(words[i], vocab) if is_cjk(words[i]) else None
+            parts.extend([_name_part(p, vocab.name_group(p), vocab) for p in pieces] if pieces
+                         else [_word_part(words[i], vocab)])
             i += 1
     return parts
 
 
+def _known_pieces(word: str, vocab: Vocabulary) -> list[str] | None:
+    """A CJK word written without spaces that is made entirely of known names and terms, cut into
+    them (ミサイル発射 -> ミサイル, 発射; 金正恩プーチン -> 金正恩, プーチン); None when it is not."""
+    pieces, i = [], 0
+    while i < len(word):
+        j = next((j for j in range(len(word), i + 1, -1) if vocab.name_group(word[i:j])), None)
+        if j is None:
+            return None
+        pieces.append(word[i:j])
+        i = j
+    return pieces if len(pieces) > 1 else None
+
+
 def _word_part(word: str, vocab: Vocabulary) -> Part:
     if is_cjk(word) and len(word) >= 2:
-        groups = [g for g in vocab.names if any(word in search_fold(s) for s in g if is_cjk(s))]
+        groups = [g for g in (*vocab.names, *vocab.terms) if any(word in search_fold(s) for s in g if is_cjk(s))]
         if groups:
             return Part(word, "word", _spellings(word, *groups))
     return Part(word, "word", (word,))
@@ -159,6 +197,8 @@ def matches(text: pd.Series, part: Part) -> pd.Series:
         return text.str.contains(part.literal, regex=False)
     found = text.str.contains(part.prefilter, regex=True)
     found[found] = text[found].str.contains(part.regex, regex=True)
+    if part.shadow is not None and found.any():
+        found[found] = [bool(part.pattern.search(part.blank_shadows(t))) for t in text[found]]
     return found
 
 
@@ -209,7 +249,7 @@ def highlight_spans(text: str, query: str, vocab: Vocabulary) -> list[tuple[int,
     folded, starts, ends = _folded_with_offsets(text)
     spans = []
     for part in parts:
-        for m in part.pattern.finditer(folded):
+        for m in part.pattern.finditer(part.blank_shadows(folded)):
             if m.end() > m.start():
                 spans.append((starts[m.start()], ends[m.end() - 1]))
     merged: list[tuple[int, int]] = []
