@@ -212,16 +212,19 @@ CJK_RE = re.compile("[\u1100-\u11ff\u2e80-\u9fff\u3130-\u318f\uac00-\ud7af\uf900
 DOTS = str.maketrans({"・": None, "·": None, "‧": None, "’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
 KATAKANA_SPACE = re.compile("(?<=[\u30a1-\u30fa\u30fc]) +(?=[\u30a1-\u30fa\u30fc])")
 SEPARATORS = re.compile(r"[\s\-]+")
+_PUNCT = re.compile("[・·‧’‘‐‑–—]")
+_PUNCT_TO = {chr(k): v or "" for k, v in DOTS.items()}
+_KATAKANA_GAP = re.compile("([\u30a1-\u30fa\u30fc]) +(?=[\u30a1-\u30fa\u30fc])")  # KATAKANA_SPACE, faster
 
 
 def search_fold(text: str) -> str:
     """Text as search sees it: `fold`, then middle dots (・･·) and spaces between katakana dropped,
     so キム・ジョンウン, キム ジョンウン and ｷﾑ･ｼﾞｮﾝｳﾝ all read キムジョンウン; ’ reads ' and every dash -."""
     text = fold(text)
-    if not text.isascii():
-        text = text.translate(DOTS)
-    if " " in text and CJK_RE.search(text):
-        text = KATAKANA_SPACE.sub("", text)
+    if not text.isascii():  # a regex finds the few marks faster than str.translate walks the text
+        text = _PUNCT.sub(lambda m: _PUNCT_TO[m.group()], text)
+        if " " in text:
+            text = _KATAKANA_GAP.sub(r"\1", text)
     return text
 
 

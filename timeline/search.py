@@ -18,6 +18,7 @@ The rules (the README and `--query --help` say the same):
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -62,20 +63,39 @@ class Part:
         return self.shadow.sub(lambda m: " " * len(m.group()), text) if self.shadow else text
 
     @functools.cached_property
-    def regex(self) -> str:
-        """The pattern over the `search` column (RE2 has no lookbehind: the edges are characters)."""
-        return _alternatives(self, lookaround=False)
+    def cjk_regex(self) -> str | None:
+        """The CJK spellings, matched anywhere."""
+        return "|".join(_spelling_pattern(s, self.kind) for s in self.spellings if is_cjk(s)) or None
 
     @functools.cached_property
-    def prefilter(self) -> str:
-        """`regex` without the edge before a Latin word: a quick first pass (RE2 then skips ahead to
-        the word's first letters) that `regex` confirms on the few rows it keeps."""
-        return _alternatives(self, lookaround=False, lead=False)
+    def latin_regex(self) -> str | None:
+        """The Latin spellings between word edges, over the `search` column (RE2 has no lookbehind,
+        so the edges are characters: the column begins and ends with a space)."""
+        return _latin(self, lead=True)
+
+    @functools.cached_property
+    def latin_prefilters(self) -> tuple[str, ...]:
+        """Quick first passes for `latin_regex`: its spellings without the edge before the word, one
+        pattern per first letter (RE2 then skips ahead to that letter), confirmed by `latin_regex` on
+        the rows they keep."""
+        by_letter: dict[str, list[str]] = {}
+        for s in self.spellings:
+            if not is_cjk(s):
+                by_letter.setdefault(s[:1], []).append(s)
+        return tuple(_latin(dataclasses.replace(self, spellings=tuple(group)), lead=False)
+                     for group in by_letter.values())
+
+    @functools.cached_property
+    def shadow_regex(self) -> str | None:
+        """`shadow` over the `search` column (edges as characters, as in `latin_regex`)."""
+        if not self.shadows:
+            return None
+        return f"[^{_WORD}](?:{'|'.join(_spelling_pattern(s, 'name') for s in self.shadows)})[^{_WORD}]"
 
     @functools.cached_property
     def pattern(self) -> re.Pattern:
         """The same pattern for Python, with boundaries that match no character (for highlighting)."""
-        return re.compile(_alternatives(self, lookaround=True))
+        return re.compile(_alternatives(self))
 
     @property
     def literal(self) -> str | None:
@@ -92,17 +112,20 @@ def _spelling_pattern(spelling: str, kind: str) -> str:
     return ("[ -]*" if kind in ("name", "term") else "[ -]+").join(words)
 
 
-def _alternatives(part: Part, lookaround: bool, lead: bool = True) -> str:
+def _latin(part: Part, lead: bool, lookaround: bool = False) -> str | None:
     latin = [s for s in part.spellings if not is_cjk(s)]
-    out = [_spelling_pattern(s, part.kind) for s in part.spellings if is_cjk(s)]
-    if latin:
-        body = "|".join(_spelling_pattern(s, part.kind) for s in latin)
-        prefix = part.kind == "term" or (part.kind == "word" and len(part.text) >= PREFIX_MIN)
-        if lookaround:
-            out.insert(0, f"(?<![{_WORD}])(?:{body})" + ("" if prefix else f"(?![{_WORD}])"))
-        else:  # the search column starts and ends with a space, so a word's edge is always a character
-            out.insert(0, (f"[^{_WORD}]" if lead else "") + f"(?:{body})" + ("" if prefix else f"[^{_WORD}]"))
-    return "|".join(out)
+    if not latin:
+        return None
+    body = "|".join(_spelling_pattern(s, part.kind) for s in latin)
+    prefix = part.kind == "term" or (part.kind == "word" and len(part.text) >= PREFIX_MIN)
+    if lookaround:
+        return f"(?<![{_WORD}])(?:{body})" + ("" if prefix else f"(?![{_WORD}])")
+    return (f"[^{_WORD}]" if lead else "") + f"(?:{body})" + ("" if prefix else f"[^{_WORD}]")
+
+
+def _alternatives(part: Part) -> str:
+    """Every spelling of `part` as one Python pattern whose edges match no character."""
+    return "|".join(p for p in (_latin(part, lead=True, lookaround=True), part.cjk_regex) if p)
 
 
 def parse_query(query: str, vocab: Vocabulary) -> tuple[Part, ...]:
@@ -192,13 +215,23 @@ def _spellings(text: str, *groups: tuple[str, ...]) -> tuple[str, ...]:
 
 def matches(text: pd.Series, part: Part) -> pd.Series:
     """Which rows of a normalised text column match `part` (each text begins and ends with a space,
-    as the `search` column does)."""
+    as the `search` column does). CJK spellings first: rows they find need no word-edge test."""
     if part.literal is not None:
         return text.str.contains(part.literal, regex=False)
-    found = text.str.contains(part.prefilter, regex=True)
-    found[found] = text[found].str.contains(part.regex, regex=True)
-    if part.shadow is not None and found.any():
-        found[found] = [bool(part.pattern.search(part.blank_shadows(t))) for t in text[found]]
+    if part.cjk_regex:
+        found = text.str.contains(part.cjk_regex, regex=True).astype(bool)
+    else:
+        found = pd.Series(False, index=text.index)
+    if part.latin_regex:
+        rest = text[~found]
+        candidate = pd.Series(False, index=rest.index)
+        for prefilter in part.latin_prefilters:
+            candidate |= rest.str.contains(prefilter, regex=True).astype(bool)
+        rest = rest[candidate]
+        rest = rest[rest.str.contains(part.latin_regex, regex=True).astype(bool)]
+        if part.shadow_regex:  # found more often than inside the other names (UN besides Kim Jong Un)
+            rest = rest[rest.str.count(part.latin_regex) > rest.str.count(part.shadow_regex)]
+        found[rest.index] = True
     return found
 
 
@@ -219,15 +252,12 @@ def rank_events(df: pd.DataFrame, query: str, vocab: Vocabulary) -> pd.DataFrame
     if not parts or df.empty:
         out["relevance"] = 0
         return out
+    texts = {field: _folded(df, field) for field, _ in TIERS}
     score = pd.Series(0, index=df.index)
     for part in parts:
-        found = pd.Series(False, index=df.index)
         best = pd.Series(1, index=df.index)
-        for field, weight in TIERS:
-            text = _folded(df, field)
-            hit = matches(text, part) & ~found
-            best[hit] = weight
-            found |= hit
+        for field, weight in reversed(TIERS):  # the lower tier first, so that a title match overwrites it
+            best[matches(texts[field], part)] = weight
         score += best
     out["relevance"] = score
     return out.sort_values(["relevance", "importance", "start", "id"], ascending=[False, False, False, True],
