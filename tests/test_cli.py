@@ -145,3 +145,12 @@ def test_list_sorts_by_relevance_with_a_query_unless_asked_for_dates(capsys):
     assert sorted(ranked) == sorted(chronological) and ranked != chronological
     assert ranked[0] in ("2025-09-03-beijing-victory-day-parade-xi-putin-kim", "2025-09-03-putin-kim-talks-beijing")
     assert listed("--from", "2025-06") == listed("--from", "2025-06", "--sort", "date")   # no query: by date
+
+
+def test_list_and_stats_in_korean(capsys):
+    assert main(["stats", "--events", str(DATA / "valid.yaml"), "--lang", "ko"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("3건") and "월별:" in out and "유형별:" in out and "한국" in out
+    assert main(["list", "--events", str(DATA / "valid.yaml"), "--lang", "ko"]) == 0
+    out = capsys.readouterr().out
+    assert "날짜" in out and "3건" in out and "선거" in out          # headings, count and type labels in Korean

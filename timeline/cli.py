@@ -132,9 +132,9 @@ def cmd_stats(args) -> int:
 
     vocab, _, df = _events(args)
     counts = tables.stats(df, vocab, args.lang)
-    print(f"{len(df)} events")
+    print(t("cli.stats_head", args.lang, n=len(df)))
     for name, series in counts.items():
-        print(f"\nby {name}:")
+        print("\n" + t(f"cli.stats_by_{name}", args.lang))
         for key, value in series.items():
             print(f"  {key:<40} {value:>5}")
     return 0
