@@ -108,19 +108,24 @@ class Part:
 def _spelling_pattern(spelling: str, kind: str) -> str:
     words = [re.escape(w) for w in SEPARATORS.split(spelling) if w]
     if is_cjk(spelling):
-        return r"\s*".join(words)
+        return " ?".join(words)  # a space inside a CJK spelling is optional (a plain space: RE2 is faster)
     return ("[ -]*" if kind in ("name", "term") else "[ -]+").join(words)
 
 
 def _latin(part: Part, lead: bool, lookaround: bool = False) -> str | None:
+    """The Latin spellings between word edges; a word or term of PREFIX_MIN letters or more may
+    also be the start of a longer word (missile: missiles), a name never is."""
     latin = [s for s in part.spellings if not is_cjk(s)]
     if not latin:
         return None
-    body = "|".join(_spelling_pattern(s, part.kind) for s in latin)
-    prefix = part.kind == "term" or (part.kind == "word" and len(part.text) >= PREFIX_MIN)
+    long = [s for s in latin if part.kind in ("word", "term") and len(s) >= PREFIX_MIN]
+    whole = "|".join(_spelling_pattern(s, part.kind) for s in latin if s not in long)
+    start = "|".join(_spelling_pattern(s, part.kind) for s in long)
     if lookaround:
-        return f"(?<![{_WORD}])(?:{body})" + ("" if prefix else f"(?![{_WORD}])")
-    return (f"[^{_WORD}]" if lead else "") + f"(?:{body})" + ("" if prefix else f"[^{_WORD}]")
+        ends = [f"(?:{whole})(?![{_WORD}])" if whole else "", f"(?:{start})" if start else ""]
+        return f"(?<![{_WORD}])(?:{'|'.join(e for e in ends if e)})"
+    ends = [f"(?:{whole})[^{_WORD}]" if whole else "", f"(?:{start})" if start else ""]
+    return (f"[^{_WORD}]" if lead else "") + f"(?:{'|'.join(e for e in ends if e)})"
 
 
 def _alternatives(part: Part) -> str:
@@ -164,7 +169,7 @@ def _name_part(text: str, group: tuple[str, ...], vocab: Vocabulary) -> Part:
     Jong Un, not UN General Assembly) are its shadows: "un" there is not the UN."""
     acronyms = {search_fold(s) for s in group if s.isascii() and s.isupper() and " " not in s}
     shadows = tuple(dict.fromkeys(
-        search_fold(s) for other in (*vocab.names, *vocab.terms) if other != group for s in other
+        search_fold(s) for other in vocab.names if other != group for s in other
         if not is_cjk(s) and acronyms & set(SEPARATORS.split(search_fold(s))[1:])))
     return Part(text, "term" if group in vocab.terms else "name", _spellings(text, group), shadows)
 
