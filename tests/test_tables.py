@@ -9,3 +9,13 @@ def test_text_in_another_language_is_marked_as_such(valid_df, vocab):
     rows = chronology(valid_df, vocab, "ko")
     assert rows["type"].str.contains("[가-힣]").all()            # Korean labels, not the English ones
     assert rows["summary"].str.startswith("(영어) ").any()
+
+
+def test_grid_rows_keep_the_most_relevant_when_ranked(valid_df, vocab):
+    from timeline.query import rank_events
+    from timeline.tables import grid_rows
+
+    assert [r["id"] for r in grid_rows(valid_df, vocab, limit=2)] == list(valid_df["id"][-2:])   # the newest
+    ranked = rank_events(valid_df, "kim", vocab)
+    rows = grid_rows(ranked, vocab, limit=1)
+    assert [r["id"] for r in rows] == [ranked["id"].iloc[0]] and rows[0]["relevance"] == ranked["relevance"].iloc[0]

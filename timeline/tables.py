@@ -125,12 +125,15 @@ GRID_LIMIT = 2000
 def grid_rows(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", limit: int = GRID_LIMIT) -> list[dict]:
     """Rows for the app's table: ISO date to sort by, a label to show, and text columns.
 
-    At most `limit` rows (the newest) go to the browser; exports always carry every event.
+    At most `limit` rows go to the browser (the newest; the most relevant when `df` was ordered by
+    `query.rank_events`, whose `relevance` each row then carries); exports always carry every event.
     """
-    df = df.tail(limit)
+    ranked = "relevance" in df.columns
+    df = df.head(limit) if ranked else df.tail(limit)
     rows = chronology(df, vocab, lang, with_summary=False)
     pubs = df["sources"].map(lambda ss: ", ".join(dict.fromkeys(s.get("publisher", "") for s in ss)))
     return [{"id": r.id, "date": d.strftime("%Y-%m-%d"), "date_label": r.date, "title": r.title,
              "status": r.status, "countries": r.countries, "themes": r.themes, "type": r.type,
-             "importance": r.importance, "sources": p}
-            for r, d, p in zip(rows.itertuples(index=False), df["start"], pubs)]
+             "importance": r.importance, "sources": p, **({"relevance": int(v)} if ranked else {})}
+            for r, d, p, v in zip(rows.itertuples(index=False), df["start"], pubs,
+                                  df["relevance"] if ranked else df["importance"], strict=True)]
