@@ -39,7 +39,8 @@ def feed_client(tmp_path, monkeypatch):
 
 
 def _cli_csv(args, capsys) -> str:
-    assert main(["list", "--events", str(REAL_LOG), "--format", "csv", *args]) == 0
+    # the API answers in date order, like `list --sort date` (list ranks by relevance for a query)
+    assert main(["list", "--events", str(REAL_LOG), "--format", "csv", "--sort", "date", *args]) == 0
     return capsys.readouterr().out
 
 

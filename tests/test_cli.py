@@ -182,3 +182,29 @@ def test_the_curators_guide_explains_every_problem_code_in_both_languages():
         for command in ("new", "schema", "import", "links", "export"):
             assert f"python -m timeline {command}" in part
     assert "docs/curating.md" in (ROOT / "README.md").read_text()
+
+
+def test_list_sorts_by_relevance_with_a_query_unless_asked_for_dates(capsys):
+    from timeline.load import load_events, load_vocab
+    from timeline.query import Filters, filter_events
+
+    def listed(*args):
+        assert main(["list", "--format", "json", *args]) == 0
+        return [r["id"] for r in json.loads(capsys.readouterr().out)]
+
+    query = "Kim Jong Un Putin"
+    chronological = list(filter_events(load_events(ROOT / "events.yaml"), Filters(query=query), load_vocab())["id"])
+    ranked = listed("--query", query)
+    assert listed("--query", query, "--sort", "date") == chronological
+    assert sorted(ranked) == sorted(chronological) and ranked != chronological
+    assert ranked[0] in ("2025-09-03-beijing-victory-day-parade-xi-putin-kim", "2025-09-03-putin-kim-talks-beijing")
+    assert listed("--from", "2025-06") == listed("--from", "2025-06", "--sort", "date")   # no query: by date
+
+
+def test_list_and_stats_in_korean(capsys):
+    assert main(["stats", "--events", str(DATA / "valid.yaml"), "--lang", "ko"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("3건") and "월별:" in out and "유형별:" in out and "한국" in out
+    assert main(["list", "--events", str(DATA / "valid.yaml"), "--lang", "ko"]) == 0
+    out = capsys.readouterr().out
+    assert "날짜" in out and "3건" in out and "선거" in out          # headings, count and type labels in Korean

@@ -53,10 +53,30 @@ def test_name_variants_are_shared(vocab):
     assert "Kim Jong Un" in vocab.name_variants("김정은")
 
 
-def test_search_words_stand_for_every_spelling_of_a_name(vocab):
-    assert vocab.search_variants("김정은") == ("김정은", "kim jong un", "kim jong-un", "金正恩")
-    # a part of a name stands for every name it is part of
-    kim = vocab.search_variants("Kim Yo")
-    assert kim[0] == "kim yo" and "김여정" in kim and "金正恩" not in kim
-    assert vocab.search_variants("ＫＩＭ ＹＯ") == kim                # folded first
-    assert vocab.search_variants("tariffs") == ("tariffs",)
+def test_a_name_is_looked_up_whatever_its_spacing_hyphens_dots_or_width(vocab):
+    group = vocab.name_group("Kim Jong Un")
+    assert "金正恩" in group and "김정은" in group
+    for spelling in ("kim jong-un", "KIM JONGUN", "キム・ジョンウン", "キム ジョンウン", "ｷﾑ･ｼﾞｮﾝｳﾝ"):
+        assert vocab.name_group(spelling) == group, spelling
+    assert vocab.name_group("Kim Yo Jong") != group
+    assert vocab.name_group("Kim") == ()
+
+
+def test_search_fold():
+    from timeline.model import search_fold
+
+    assert search_fold("キム・ジョンウン") == search_fold("ｷﾑ･ｼﾞｮﾝｳﾝ") == "キムジョンウン"
+    assert search_fold("キム ジョンウン氏") == "キムジョンウン氏"
+    assert search_fold("이재명·트럼프") == "이재명트럼프"
+    assert search_fold("Japan–ROK, Trump’s") == "japan-rok, trump's"
+    assert search_fold("Kim Jong Un") == "kim jong un"             # spaces between Latin words stay
+
+
+def test_every_vocabulary_term_has_a_label_in_every_interface_language(vocab):
+    from timeline.text import UI_LANGS
+
+    missing = [f"{kind}.{term.id}.{lang}" for kind in ("countries", "themes", "types", "statuses", "relations")
+               for term in getattr(vocab, kind).values() for lang in UI_LANGS if not getattr(term, lang)]
+    missing += [f"importance.{n}.{lang}" for n, labels in vocab.importance.items() for lang in UI_LANGS
+                if not labels.get(lang)]
+    assert missing == []

@@ -89,3 +89,25 @@ def test_fold_is_nfkc_then_casefold(text):
     import unicodedata
 
     assert fold(text) == unicodedata.normalize("NFKC", text).casefold()
+
+
+TEXTS = st.text(alphabet=st.sampled_from(list("Kim Jong-un UN un・･·ｷﾑｼﾞｮﾝｳﾝキム ジョンウン金正恩김정은\"「」’ｶﾞ\u3099"))
+                | st.characters(codec="utf-8"), max_size=40)
+
+
+@SETTINGS
+@given(text=TEXTS, query=TEXTS)
+def test_highlight_spans_are_sorted_disjoint_and_inside_the_text(vocab, text, query):
+    from timeline.query import highlight_spans, rank_events
+
+    spans = highlight_spans(text, query, vocab)
+    assert all(0 <= a < b <= len(text) for a, b in spans)
+    assert all(b1 < a2 for (_, b1), (a2, _) in zip(spans, spans[1:], strict=False))
+    assert rank_events(_one_event(text, query, vocab), query, vocab) is not None
+
+
+def _one_event(text, query, vocab):
+    import pandas as pd
+
+    row = {f"{f}_{lang}": text for f in ("title", "summary") for lang in ("en", "ja", "ko")}
+    return pd.DataFrame([{**row, "importance": 1, "start": pd.Timestamp("2025-01-01"), "id": "x"}])

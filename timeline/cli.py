@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .export import FORMATS, TEMPLATES
 from .load import InvalidLog, load_events, load_vocab, log_updated, parse_log, read_log, read_text
-from .query import FILTERS, GROUPS, Filters, filter_events
+from .query import FILTERS, GROUPS, Filters, filter_events, rank_events
 from .text import UI_LANGS, t
 from .validate import errors, github_annotation, likely_duplicates, problems_json
 
@@ -120,6 +120,8 @@ def cmd_list(args) -> int:
     from . import export, tables
 
     vocab, _, df = _events(args)
+    if (args.sort or ("relevance" if args.query else "date")) == "relevance":
+        df = rank_events(df, args.query or "", vocab)
     if args.format == "csv":
         sys.stdout.write(export.csv_text(df))  # one row per event, both languages
     elif args.format == "json":
@@ -149,7 +151,7 @@ def cmd_stats(args) -> int:
         print(t(key, args.lang, date=coverage.label(args.lang)))
     print(t("cli.past_due", args.lang, n=coverage.past_due))
     for name, series in counts.items():
-        print(f"\n{t('cli.stats_by', args.lang, name=name)}")
+        print("\n" + t(f"cli.stats_by_{name}", args.lang))
         for key, value in series.items():
             print(f"  {key:<40} {value:>5}")
     return 0
@@ -463,9 +465,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="github: annotations (::error file=…,line=…::…) that GitHub Actions shows on the diff")
     p.set_defaults(func=cmd_validate)
 
-    p = command("list", "print the filtered events, date-sorted")
+    p = command("list", "print the filtered events: date-sorted, or by relevance to --query")
     _events_arg(p)
     add_filter_args(p)
+    p.add_argument("--sort", choices=("date", "relevance"),
+                   help="relevance (the default with --query): the query found in a title first, then in a "
+                        "summary, then elsewhere; ties by importance, then the newest; date (the default otherwise)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--lang", choices=UI_LANGS, default="en")
     p.set_defaults(func=cmd_list)

@@ -26,7 +26,8 @@ from .model import PLANNED_STATUSES, Vocabulary
 from .tables import date_label, field_column, labels
 from .text import t
 
-FONT = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Meiryo, Helvetica Neue, Arial, sans-serif"
+FONT = ("Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Meiryo, Noto Sans KR, Apple SD Gothic Neo, Malgun Gothic, "
+        "Helvetica Neue, Arial, sans-serif")  # per character, the first font that has it: Korean fonts for hangul
 SIZES = {1: 7, 2: 10, 3: 14}
 _SIZE_OF = np.array([0, SIZES[1], SIZES[2], SIZES[3]])  # importance -> marker size, as an array lookup
 WEBGL_THRESHOLD = 3000      # above this many markers the timeline uses WebGL traces

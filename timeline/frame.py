@@ -5,7 +5,7 @@ from sys import intern
 
 import pandas as pd
 
-from .model import PartialDate, fold
+from .model import PartialDate, search_fold
 
 COLUMNS = ("id", "date", "end", "precision", "start", "stop", "approximate", "title_en", "title_ja",
            "title_ko", "summary_en", "summary_ja", "summary_ko", "aliases", "countries", "themes", "type",
@@ -16,9 +16,9 @@ COLUMNS = ("id", "date", "end", "precision", "start", "stop", "approximate", "ti
 def to_frame(records: list[dict], locate=None) -> pd.DataFrame:
     """Validated records -> one row per event, with what filtering needs computed once, here.
 
-    `start`/`stop` are the first and last day the (partial) dates can mean; `search` is the folded
-    text that free-text search matches (titles, summaries, aliases, notes, tags and the id; other
-    spellings of names are added to the search words, at query time).
+    `start`/`stop` are the first and last day the (partial) dates can mean; `search` is the
+    normalised text that free-text search matches (titles, summaries, aliases, notes, tags and the
+    id; see `model.search_fold`; other spellings of names are added to the query, at query time).
     """
     rows = []
     starts, stops = [], []
@@ -43,8 +43,9 @@ def to_frame(records: list[dict], locate=None) -> pd.DataFrame:
             "notes": r.get("notes") or "", "tags": [intern(t) for t in r.get("tags") or []],
             "added": r.get("added") or "", "updated": r.get("updated") or "",
             "line": locate(i, ())[0] if locate else 0,
-            # folded part by part: the NFKC quick check then skips nearly all the work
-            "search": " \u241f ".join(map(fold, texts)),
+            # folded part by part (the NFKC quick check then skips nearly all the work); the spaces
+            # around let a search pattern find a word's edges with plain characters (timeline.search)
+            "search": " " + " \u241f ".join(map(search_fold, texts)) + " ",
             # "|KR|JP|": lets the filters test list membership with one vectorised string match
             "country_key": "|" + "|".join(r["countries"]) + "|",
             "theme_key": "|" + "|".join(r["themes"]) + "|",

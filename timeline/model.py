@@ -182,6 +182,7 @@ class Vocabulary:
     evidence: dict[str, Term] = field(default_factory=dict)
     importance: dict[int, dict[str, str]] = field(default_factory=dict)
     names: tuple[tuple[str, ...], ...] = ()
+    terms: tuple[tuple[str, ...], ...] = ()    # like names, for key terms: 戒厳 = 계엄 = martial law
 
     @classmethod
     def from_mapping(cls, data: dict) -> "Vocabulary":
@@ -198,6 +199,7 @@ class Vocabulary:
             evidence=terms("evidence"),
             importance={int(k): dict(v) for k, v in (data.get("importance") or {}).items()},
             names=tuple(tuple(str(n) for n in group) for group in (data.get("names") or [])),
+            terms=tuple(tuple(str(n) for n in group) for group in (data.get("terms") or [])),
         )
 
     def kind(self, name: str) -> dict[str, Term]:
@@ -224,27 +226,15 @@ class Vocabulary:
 
     @functools.cached_property
     def _name_index(self) -> dict[str, tuple[str, ...]]:
-        return {fold(n): group for group in self.names for n in group}
+        return {name_key(n): group for group in (*self.names, *self.terms) for n in group}
 
-    def search_variants(self, word: str) -> tuple[str, ...]:
-        """Folded spellings a search word also stands for: "김정은" also finds "kim jong un" and "金正恩".
-
-        Every name group with a spelling that contains the (folded) word contributes all its
-        spellings, so "kim jong" finds texts that only say 김정은. The word itself comes first.
-        """
-        return self._search_variants(fold(word))
-
-    @functools.lru_cache(maxsize=1024)
-    def _search_variants(self, word: str) -> tuple[str, ...]:
-        out = dict.fromkeys([word])
-        for spelling, group in self._name_index.items():
-            if word in spelling:
-                out.update((fold(n), None) for n in group)
-        return tuple(out)
+    def name_group(self, text: str) -> tuple[str, ...]:
+        """The spellings of the name (or term) `text` spells ("Kim Jong-un", "キム・ジョンウン"), or ()."""
+        return self._name_index.get(name_key(text), ())
 
     def name_variants(self, text: str) -> tuple[str, ...]:
         """Every spelling of a name shared through the vocabulary (金正恩 -> 김정은, Kim Jong Un)."""
-        return self._name_index.get(fold(text), ())
+        return self.name_group(text)
 
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]+")
@@ -263,3 +253,28 @@ def fold(text: str) -> str:
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
     return text.casefold()
+
+
+CJK_RE = re.compile("[\u1100-\u11ff\u2e80-\u9fff\u3130-\u318f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]")
+DOTS = str.maketrans({"・": None, "·": None, "‧": None, "’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
+KATAKANA_SPACE = re.compile("(?<=[\u30a1-\u30fa\u30fc]) +(?=[\u30a1-\u30fa\u30fc])")
+SEPARATORS = re.compile(r"[\s\-]+")
+_PUNCT = re.compile("[・·‧’‘‐‑–—]")
+_PUNCT_TO = {chr(k): v or "" for k, v in DOTS.items()}
+_KATAKANA_GAP = re.compile("([\u30a1-\u30fa\u30fc]) +(?=[\u30a1-\u30fa\u30fc])")  # KATAKANA_SPACE, faster
+
+
+def search_fold(text: str) -> str:
+    """Text as search sees it: `fold`, then middle dots (・･·) and spaces between katakana dropped,
+    so キム・ジョンウン, キム ジョンウン and ｷﾑ･ｼﾞｮﾝｳﾝ all read キムジョンウン; ’ reads ' and every dash -."""
+    text = fold(text)
+    if not text.isascii():  # a regex finds the few marks faster than str.translate walks the text
+        text = _PUNCT.sub(lambda m: _PUNCT_TO[m.group()], text)
+        if " " in text:
+            text = _KATAKANA_GAP.sub(r"\1", text)
+    return text
+
+
+def name_key(text: str) -> str:
+    """A spelling reduced to what tells names apart: "Kim Jong-un", "KIM JONGUN" -> "kimjongun"."""
+    return SEPARATORS.sub("", search_fold(text))

@@ -16,7 +16,8 @@ from urllib.parse import parse_qs, urlencode
 import pandas as pd
 
 from .load import load_vocab
-from .model import PartialDate, Vocabulary, fold
+from .model import PartialDate, Vocabulary
+from .search import highlight_spans, matches, parse_query, rank_events  # noqa: F401 (part of the query API)
 from .text import UI_LANGS, join, t
 
 GROUPS = ("country", "theme", "type")
@@ -224,8 +225,12 @@ FILTERS: tuple[Filter, ...] = (
                 default=(), vocab_kind="status", metavar="IDS"),
     TermsFilter("evidence", "evidence", "--evidence", "how events are established: confirmed, claimed, reported, "
                 "disputed (events that do not say are left out)", default=(), vocab_kind="evidence", metavar="IDS"),
-    TextFilter("query", "q", "--query", "free text in en/ja/ko or an alias (이재명, 金正恩)", default="",
-               metavar="TEXT"),
+    TextFilter("query", "q", "--query",
+               "free text in en/ja/ko; an event must match every word. Latin words match whole words (un is not "
+               "under; words of 4+ letters also match a longer word's start: missile, missiles); \"a quoted phrase\" "
+               "matches as written; a name matches as a whole and in every spelling of the vocabulary (Kim Jong Un = "
+               "Kim Jong-un = 金正恩 = 김정은 = キム・ジョンウン); Chinese characters, kana and hangul match anywhere, "
+               "ignoring width, middle dots and spaces inside katakana", default="", metavar="TEXT"),
     EventFilter("chain", "chain", "--chain", "only the chain of related events around this event id", metavar="ID"),
 )
 FILTER_BY_KEY = {f.key: f for f in FILTERS}
@@ -243,8 +248,9 @@ def filter_events(df: pd.DataFrame, filters: Filters, vocab: Vocabulary | None =
     """Rows of `df` that match every filter, in the order of `df`.
 
     Dates overlap by their real span: an event dated "2025-09" is inside a window ending
-    2025-09-10, and a window from "2025-06" starts on 1 June. A search word also matches the
-    other spellings of a name in the vocabulary (`vocab`, the default one when not given).
+    2025-09-10, and a window from "2025-06" starts on 1 June. The free text is matched by the
+    rules of `timeline.search` (whole Latin words, names as a whole with every spelling of them in
+    the vocabulary, `vocab` or the default one; CJK anywhere).
     """
     vocab = vocab or load_vocab()
     mask = pd.Series(True, index=df.index)
@@ -257,11 +263,11 @@ def filter_events(df: pd.DataFrame, filters: Filters, vocab: Vocabulary | None =
             mask &= part
     if filters.ids:
         mask &= df["id"].isin(filters.ids)
-    words = split_query(filters.query)
-    if words:  # text is the costliest test: run it only on rows the other filters kept
+    parts = parse_query(filters.query, vocab)
+    if parts:  # text is the costliest test: run it only on rows the other filters kept
         text = df["search"][mask]
-        for word in words:
-            text = text[_contains_any(text, vocab.search_variants(word))]
+        for part in parts:
+            text = text[matches(text, part)]
         return df.loc[text.index]
     return df[mask]
 
@@ -288,17 +294,10 @@ def describe_filters(filters: Filters, vocab: Vocabulary, lang: str, count: int 
     return text
 
 
-def split_query(query: str) -> list[str]:
-    """Folded search words; "quoted phrases" stay together. Every word must match."""
-    folded = fold(query or "")
-    return [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', folded) if (a or b).strip()]
-
-
-def _contains_any(text: pd.Series, needles: tuple[str, ...]) -> pd.Series:
-    """Rows whose text contains any of the needles: one pass of one regex of plain alternatives."""
-    if len(needles) == 1:
-        return text.str.contains(needles[0], regex=False)
-    return text.str.contains("|".join(re.escape(n) for n in needles), regex=True)
+def split_query(query: str, vocab: Vocabulary | None = None) -> list[str]:
+    """The parts of a query, normalised: "quoted phrases" and known names (Kim Jong Un) stay
+    together, other words stand alone. An event must match every part (the rules: `search`)."""
+    return [part.text for part in parse_query(query, vocab or load_vocab())]
 
 
 # -- the view state in the URL ------------------------------------------------------------------

@@ -10,7 +10,7 @@ import functools
 import pandas as pd
 
 from .model import PartialDate, Vocabulary, format_span
-from .text import FALLBACK, field_text, join, t
+from .text import FALLBACK, field_lang, field_text, join, t
 
 
 
@@ -32,6 +32,13 @@ def field_column(df: pd.DataFrame, field: str, lang: str) -> list[str]:
         return [""] * len(df)
     arrays = [df[c].to_numpy(object) for c in columns]
     return [next((v for v in values if isinstance(v, str) and v), "") for values in zip(*arrays)]
+
+
+def marked_text(row, field: str, lang: str) -> str:
+    """An event's `field` in `lang`, or else in English (every event has English) marked as such:
+    "(영어) Opening the ordinary Diet session..." for a Korean reader of an English-only summary."""
+    text = field_text(row, field, lang)
+    return t("untranslated_text", lang, text=text) if text and field_lang(row, field, lang) != lang else text
 
 
 def labels(values, vocab: Vocabulary, kind: str, lang: str, sep: str | None = None) -> str:
@@ -59,8 +66,8 @@ def chronology(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", with_summa
         rows.append({
             "id": r["id"],
             "date": date_label(r, lang),
-            "title": field_text(r, "title", lang),
-            "summary": field_text(r, "summary", lang),
+            "title": marked_text(r, "title", lang),
+            "summary": marked_text(r, "summary", lang),
             "countries": labels(r["countries"], vocab, "country", lang),
             "themes": labels(r["themes"], vocab, "theme", lang),
             "type": vocab.label("type", r["type"], lang),
@@ -130,12 +137,15 @@ GRID_LIMIT = 2000
 def grid_rows(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", limit: int = GRID_LIMIT) -> list[dict]:
     """Rows for the app's table: ISO date to sort by, a label to show, and text columns.
 
-    At most `limit` rows (the newest) go to the browser; exports always carry every event.
+    At most `limit` rows go to the browser (the newest; the most relevant when `df` was ordered by
+    `query.rank_events`, whose `relevance` each row then carries); exports always carry every event.
     """
-    df = df.tail(limit)
+    ranked = "relevance" in df.columns
+    df = df.head(limit) if ranked else df.tail(limit)
     rows = chronology(df, vocab, lang, with_summary=False)
     pubs = df["sources"].map(lambda ss: ", ".join(dict.fromkeys(s.get("publisher", "") for s in ss)))
     return [{"id": r.id, "date": d.strftime("%Y-%m-%d"), "date_label": r.date, "title": r.title,
              "status": r.status, "countries": r.countries, "themes": r.themes, "type": r.type,
-             "importance": r.importance, "sources": p}
-            for r, d, p in zip(rows.itertuples(index=False), df["start"], pubs)]
+             "importance": r.importance, "sources": p, **({"relevance": int(v)} if ranked else {})}
+            for r, d, p, v in zip(rows.itertuples(index=False), df["start"], pubs,
+                                  df["relevance"] if ranked else df["importance"], strict=True)]
