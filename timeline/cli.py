@@ -11,9 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from .load import InvalidLog, load_events, load_vocab, log_updated, read_log
-from .export import FORMATS, TEMPLATES
-from .query import FILTERS, GROUPS, Filters, filter_events
+from .load import (PERIODS_PATH, InvalidLog, is_periods_file, load_events, load_periods, load_vocab,
+                   log_updated, read_log, read_periods)
+from .export import CHARTS, FORMATS, TEMPLATES
+from .labels import COUNTS
+from .model import PartialDate
+from .query import FILTERS, GROUPS, MAX_LABELS, Filters, filter_events
 from .text import UI_LANGS, t
 from .validate import errors, problems_json
 
@@ -81,9 +84,15 @@ def _events(args):
 
 def cmd_validate(args) -> int:
     vocab = load_vocab()
-    paths = args.paths or [str(DEFAULT_EVENTS)]
-    all_problems, total, failed = [], 0, False
+    paths = args.paths or [str(DEFAULT_EVENTS), str(PERIODS_PATH)]
+    all_problems, total, periods, failed = [], 0, 0, False
     for path in paths:
+        if is_periods_file(path):
+            preport = read_periods(path, vocab)
+            all_problems.extend(preport.problems)
+            periods += len(preport.periods or ())
+            failed = failed or not preport.ok
+            continue
         report = read_log(path, vocab)
         all_problems.extend(report.problems)
         if report.ok:
@@ -100,7 +109,7 @@ def cmd_validate(args) -> int:
     if failed:
         print(f"{len(errs)} error(s), {warns} warning(s) in {len(paths)} file(s)")
         return 1
-    print(f"OK: {total} events" + (f" ({warns} warning(s))" if warns else ""))
+    print(f"OK: {total} events" + (f", {periods} periods" if periods else "") + (f" ({warns} warning(s))" if warns else ""))
     return 0
 
 
@@ -145,17 +154,41 @@ def cmd_export(args) -> int:
         date = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
         raise UsageError(f"--date {args.date!r}: use YYYY-MM-DD")
+    known = set(report.events["id"])
+    forced = _csv_list(args.label)
+    unknown = [i for i in forced if i not in known]
+    if unknown:
+        raise UsageError(f"--label {', '.join(unknown)}: no event with this id (see `list --format csv` for ids)")
+    if args.labels is not None and not 0 <= args.labels <= MAX_LABELS:
+        raise UsageError(f"--labels {args.labels}: use 0 (no labels) to {MAX_LABELS}")
     briefing = export.Briefing(filter_events(report.events, filters, vocab), vocab, filters, args.lang, args.title, date,
                                log_size=len(report.events), log_updated=log_updated(report.meta, report.events),
-                               group=args.group)
+                               group=args.group, labels=args.labels, label_ids=forced,
+                               periods=list(load_periods(args.periods)) if args.bands else None,
+                               compare_to=_compare_window(args.compare_to), full=report.events)
     try:
-        data = export.export_bytes(briefing, args.format, args.template)
+        data = export.export_bytes(briefing, args.format, args.template, chart=args.chart)
     except export.ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     Path(args.out).write_bytes(data)
     print(f"wrote {args.out} ({len(briefing.df)} events, {len(data):,} bytes)")
     return 0
+
+
+def _compare_window(raw: str | None) -> tuple[str, str] | None:
+    """`--compare-to FROM..TO` (partial dates allowed: 2024-06..2024-11)."""
+    if not raw:
+        return None
+    lo, sep, hi = raw.partition("..")
+    try:
+        if not sep:
+            raise ValueError(raw)
+        PartialDate.parse(lo)
+        PartialDate.parse(hi)
+    except ValueError:
+        raise UsageError(f"--compare-to {raw!r}: use FROM..TO, e.g. 2024-06..2024-11")
+    return lo, hi
 
 
 def cmd_diff(args) -> int:
@@ -318,6 +351,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=UI_LANGS, default="en")
     p.add_argument("--group", choices=GROUPS, default="country", help="timeline lanes")
     p.add_argument("--date", help="generation date printed on the export, YYYY-MM-DD (default: today)")
+    g = p.add_argument_group("charts (png, svg, pdf, pptx)")
+    g.add_argument("--labels", type=int, metavar="N",
+                   help="label the N key events (importance, then recency) with date and short title; 0 for none "
+                        f"(default: as many as the template holds: {', '.join(f'{k} {v}' for k, v in COUNTS.items())})")
+    g.add_argument("--label", action="append", metavar="ID", help="always label this event (repeatable or comma-separated)")
+    g.add_argument("--bands", action=argparse.BooleanOptionalAction, default=True,
+                   help="context bands: who governs in Seoul, Tokyo and Washington, and US–ROK exercise windows "
+                        "(default: on; --no-bands to leave them out)")
+    g.add_argument("--periods", default=str(PERIODS_PATH), metavar="PATH", help="the context periods file")
+    g.add_argument("--chart", choices=CHARTS, default="timeline",
+                   help="timeline (default), or compare: this window against the one before it")
+    g.add_argument("--compare-to", metavar="FROM..TO",
+                   help="the earlier window for --chart compare (default: the same length just before)")
     p.set_defaults(func=cmd_export)
 
     p = command("diff", "what changed between two versions of the log: events added, removed and changed")

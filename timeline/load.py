@@ -29,8 +29,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .model import VOCAB_PATH, PartialDate, Vocabulary, fold
-from .validate import Problem, errors, validate_records
+from .model import VOCAB_PATH, PartialDate, Period, Vocabulary, fold
+from .validate import Problem, errors, validate_periods, validate_records
 
 MAX_BYTES = int(os.environ.get("TIMELINE_MAX_BYTES", 256 * 1024 * 1024))
 CACHE_VERSION = "2"
@@ -142,8 +142,9 @@ def _build(report: LogReport, data: bytes, vocab: Vocabulary, today: dt.date) ->
 
 # -- parsing --------------------------------------------------------------------------------
 
-def parse_log(data: bytes, path: str = "") -> tuple[list | None, dict, Any, list[Problem]]:
-    """Bytes -> (records, meta, locate, problems). records is None when the file cannot be read."""
+def parse_log(data: bytes, path: str = "", root_key: str = "events") -> tuple[list | None, dict, Any, list[Problem]]:
+    """Bytes -> (records, meta, locate, problems). records is None when the file cannot be read.
+    `root_key`: the list the file holds (`events:`, or `periods:` in periods.yaml)."""
     problems: list[Problem] = []
     no_locate = lambda i, p: (0, 0)  # noqa: E731
     if data.startswith(b"\xef\xbb\xbf"):
@@ -184,7 +185,7 @@ def parse_log(data: bytes, path: str = "") -> tuple[list | None, dict, Any, list
         if gc_was_enabled:
             gc.enable()
     if root is None:
-        problems.append(Problem("bad-root", "the file is empty; it needs `events:` followed by a list of events",
+        problems.append(Problem("bad-root", f"the file is empty; it needs `{root_key}:` followed by a list",
                                 path, 1, 1))
         return None, {}, no_locate, problems
     walker = _Walker(path, budget=len(data) + 10_000)
@@ -199,19 +200,19 @@ def parse_log(data: bytes, path: str = "") -> tuple[list | None, dict, Any, list
         return None, {}, no_locate, problems
     meta: dict = {}
     events_node = root
-    if isinstance(value, dict) and isinstance(value.get("events"), list):
+    if isinstance(value, dict) and isinstance(value.get(root_key), list):
         meta = value["meta"] if isinstance(value.get("meta"), dict) else {}
-        unknown = [k for k in value if k not in ("events", "meta")]
+        unknown = [k for k in value if k not in (root_key, "meta")]
         for key in unknown:
             problems.append(Problem("unknown-field", f'top-level key "{key}" is not known; the file holds '
-                                    f"`meta:` and `events:` only", path, *_key_mark(root, key)))
-        records = value["events"]
-        events_node = _mapping_get(root, "events")
+                                    f"`meta:` and `{root_key}:` only", path, *_key_mark(root, key)))
+        records = value[root_key]
+        events_node = _mapping_get(root, root_key)
     elif isinstance(value, list):
         records = value
     else:
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
-        problems.append(Problem("bad-root", "the top level must be `events:` followed by a list of events "
+        problems.append(Problem("bad-root", f"the top level must be `{root_key}:` followed by a list "
                                 "(each starting with `- id: ...`)", path, line, col))
         return None, meta, no_locate, problems
 
@@ -594,3 +595,60 @@ def _settle_heap() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+# -- context periods (periods.yaml) -------------------------------------------------------------
+
+PERIODS_PATH = Path(__file__).resolve().parent.parent / "periods.yaml"
+
+
+@dataclass
+class PeriodReport:
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    periods: list[Period] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.periods is not None and not errors(self.problems)
+
+
+def read_periods(path: str | Path = PERIODS_PATH, vocab: Vocabulary | None = None) -> PeriodReport:
+    """Read and validate a periods file. Never raises for bad content: problems are in the report."""
+    vocab = vocab or load_vocab()
+    report = PeriodReport(str(path))
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        report.problems.append(Problem("file-not-found", f"cannot read {path}: {exc.strerror}", str(path)))
+        return report
+    records, _, locate, problems = parse_log(data, str(path), root_key="periods")
+    report.problems.extend(problems)
+    if records is None or errors(problems):
+        return report
+    report.problems.extend(validate_periods(records, vocab, locate, str(path)))
+    if not errors(report.problems):
+        report.periods = [Period(r["id"], r["row"], r["kind"], PartialDate.parse(r["start"]),
+                                 PartialDate.parse(r["end"]) if r.get("end") else None,
+                                 {k: str(v) for k, v in r["label"].items()}, tuple(r["sources"]))
+                          for r in records]
+    return report
+
+
+@functools.lru_cache(maxsize=4)
+def load_periods(path: str | Path = PERIODS_PATH) -> tuple[Period, ...]:
+    """The context periods, or InvalidLog with every problem."""
+    report = read_periods(path)
+    if not report.ok:
+        raise InvalidLog(report.problems)
+    return tuple(report.periods)
+
+
+def is_periods_file(path: str | Path) -> bool:
+    """Whether a file holds `periods:` (so `validate` checks it as periods, not events)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    return any(line.startswith(b"periods:") for line in head.splitlines())
