@@ -11,10 +11,19 @@ import json
 import sys
 from pathlib import Path
 
-from .load import (PERIODS_PATH, InvalidLog, is_periods_file, load_events, load_periods, load_vocab,
-                   log_updated, read_log, read_periods)
 from .export import CHARTS, FORMATS, TEMPLATES
 from .labels import COUNTS
+from .load import (
+    PERIODS_PATH,
+    InvalidLog,
+    is_periods_file,
+    load_events,
+    load_periods,
+    load_vocab,
+    log_updated,
+    read_log,
+    read_periods,
+)
 from .model import PartialDate
 from .query import FILTERS, GROUPS, MAX_LABELS, Filters, filter_events
 from .text import UI_LANGS, t
@@ -109,7 +118,8 @@ def cmd_validate(args) -> int:
     if failed:
         print(f"{len(errs)} error(s), {warns} warning(s) in {len(paths)} file(s)")
         return 1
-    print(f"OK: {total} events" + (f", {periods} periods" if periods else "") + (f" ({warns} warning(s))" if warns else ""))
+    counted = f"OK: {total} events" + (f", {periods} periods" if periods else "")
+    print(counted + (f" ({warns} warning(s))" if warns else ""))
     return 0
 
 
@@ -355,7 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--labels", type=int, metavar="N",
                    help="label the N key events (importance, then recency) with date and short title; 0 for none "
                         f"(default: as many as the template holds: {', '.join(f'{k} {v}' for k, v in COUNTS.items())})")
-    g.add_argument("--label", action="append", metavar="ID", help="always label this event (repeatable or comma-separated)")
+    g.add_argument("--label", action="append", metavar="ID",
+                   help="always label this event (repeatable or comma-separated)")
     g.add_argument("--bands", action=argparse.BooleanOptionalAction, default=True,
                    help="context bands: who governs in Seoul, Tokyo and Washington, and US–ROK exercise windows "
                         "(default: on; --no-bands to leave them out)")

@@ -57,27 +57,29 @@ def text_width(text: str, size: float = FONT_SIZE) -> float:
 
 
 def _is_wide(text: str) -> bool:
-    wide = sum(unicodedata.east_asian_width(c) in "WF" for c in text)
-    return wide > len(text) / 3 and text.count(" ") < 2
+    """Mostly full-width text (Japanese, Korean): limits and widths count characters as 1 em."""
+    return sum(unicodedata.east_asian_width(c) in "WF" for c in text) > len(text) / 3
+
+
+def _spaced(text: str) -> bool:
+    """Text that separates words with spaces (Latin, Korean), so it is cut and wrapped at spaces."""
+    return not _is_wide(text) or any("\uac00" <= c <= "\ud7a3" for c in text)
 
 
 def shorten(title: str) -> str:
     """`title` cut to about 30 characters (CJK) or 45 (Latin) at a word or phrase boundary, never mid-word."""
     title = " ".join(title.split())
-    wide = _is_wide(title)
-    limit = MAX_CHARS["wide" if wide else "narrow"]
+    limit = MAX_CHARS["wide" if _is_wide(title) else "narrow"]
     if len(title) <= limit:
         return title
-    head = title[:limit]
-    if wide:
-        cuts = [i + 1 for i, c in enumerate(head) if c in _BREAK_AFTER]
-        cuts += [i for i, c in enumerate(head) if c in _PARTICLES and i > 0]
-    else:
-        cuts = [i for i, c in enumerate(title[:limit + 1]) if c == " "]
+    cuts = [i for i, c in enumerate(title[:limit + 1]) if c == " "]
+    if not _spaced(title):  # Japanese: after 、。・ and the like, or before a particle
+        cuts += [i + 1 for i, c in enumerate(title[:limit]) if c in _BREAK_AFTER]
+        cuts += [i for i, c in enumerate(title[:limit]) if c in _PARTICLES and i > 0]
     cuts = [i for i in cuts if i >= limit // 3]
     cut = max(cuts) if cuts else limit  # one unbroken word longer than the limit: cut it
     head = title[:cut].rstrip(" 、,;:・-–")
-    if not wide:  # "... to name ROK the…" reads badly: end on a content word
+    if not _is_wide(title):  # "... to name ROK the…" reads badly: end on a content word
         words = head.split(" ")
         while len(words) > 2 and words[-1].lower() in _STOP_WORDS:
             words.pop()
@@ -88,7 +90,7 @@ def shorten(title: str) -> str:
 def wrap(text: str, max_em: float = LINE_EM, max_lines: int = MAX_LINES) -> list[str]:
     """Lines of at most `max_em`: Latin and Korean break at spaces, Japanese at punctuation, before a
     particle, or between any two characters (as Japanese typesetting does), never before 、。."""
-    wide = _is_wide(text)
+    wide = not _spaced(text)
     tokens = re.findall(r"[^、。・）」]?[、。・）」]|[^、。・）」]", text) if wide else re.findall(r"\S+\s*", text)
     lines, line = [], ""
     for token in tokens:
@@ -110,7 +112,7 @@ def wrap(text: str, max_em: float = LINE_EM, max_lines: int = MAX_LINES) -> list
 
 # -- which events, and what the label says -----------------------------------------------------------
 
-CANDIDATES = 8     # events tried per label wanted: a label that does not fit gives way to the next
+CANDIDATES = 40    # events tried per label wanted: a label that does not fit gives way to the next
 
 
 def choose(df: pd.DataFrame, n: int, forced: tuple[str, ...] = ()) -> list[str]:

@@ -14,8 +14,20 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable
 from urllib.parse import urlparse
 
-from .model import (EXERCISE_ROW, FIELDS, ID_RE, LANGS, PERIOD_FIELDS, PERIOD_KINDS, PLANNED_STATUSES,
-                    RELATED_FIELDS, SOURCE_FIELDS, TEXT_LANGS, PartialDate, Vocabulary)
+from .model import (
+    EXERCISE_ROW,
+    FIELDS,
+    ID_RE,
+    LANGS,
+    PERIOD_FIELDS,
+    PERIOD_KINDS,
+    PLANNED_STATUSES,
+    RELATED_FIELDS,
+    SOURCE_FIELDS,
+    TEXT_LANGS,
+    PartialDate,
+    Vocabulary,
+)
 
 ERROR, WARNING = "error", "warning"
 
@@ -350,7 +362,7 @@ def validate_periods(records: list[Any], vocab: Vocabulary, locate: Locate, file
                         f"{type(rec).__name__}", i)
             continue
         pid = rec.get("id") if isinstance(rec.get("id"), str) else ""
-        add = lambda code, msg, *path: checker.add(code, msg, i, path, pid)  # noqa: E731
+        add = lambda code, msg, *path, i=i, pid=pid: checker.add(code, msg, i, path, pid)  # noqa: E731
         for key in rec:
             if key not in PERIOD_FIELDS:
                 add("unknown-field", f'"{key}" is not a field of a period{suggest(key, PERIOD_FIELDS)}', key)
@@ -382,7 +394,7 @@ def validate_periods(records: list[Any], vocab: Vocabulary, locate: Locate, file
 def _check_overlaps(checker: "_Checker", row: str, items: list) -> None:
     """Periods of one row may touch (a handover day) but not overlap."""
     items = sorted(items, key=lambda s: (s[0].first, s[3]))
-    for (a_start, a_end, _, a_id), (b_start, _, j, b_id) in zip(items, items[1:]):
+    for (_, a_end, _, a_id), (b_start, _, j, b_id) in zip(items, items[1:]):
         if a_end is None or a_end.last > b_start.first:
             checker.add("overlapping-periods", f'"{b_id}" starts on {b_start.text}, before "{a_id}" in row '
                         f"{row} ends; end one where the next starts", j, ("start",), b_id)
