@@ -220,7 +220,8 @@ def place(items: list[dict], width: float, lane_height: float, lanes: int, x_ran
         ax = (it["x"] - x0) / (x1 - x0) * width
         if not 0 <= ax <= width or w > width:
             continue
-        prefer = "above" if it["y"] < (lanes - 1) / 2 else "below"
+        ys = it.get("ys") or (it["y"],)   # an event in several lanes: point at the one nearest the label
+        prefer = "above" if min(ys) < (lanes - 1) / 2 else "below"
         spot = _find_spot(tiers, ax, w, width, budget, prefer)
         if spot is None:
             continue
@@ -240,8 +241,10 @@ def place(items: list[dict], width: float, lane_height: float, lanes: int, x_ran
         else:
             top = lane_height - below + GAP + tier * tier_h
             bottom = top + h
-        out.append(Label(it["id"], it["date"], tuple(it["lines"]), it["x"], it["y"], side, tier,
-                         (left, top, left + w, bottom), (ax, frame.px_y(it["y"]))))
+        ys = it.get("ys") or (it["y"],)
+        y = min(ys) if side == "above" else max(ys)
+        out.append(Label(it["id"], it["date"], tuple(it["lines"]), it["x"], y, side, tier,
+                         (left, top, left + w, bottom), (ax, frame.px_y(y))))
     return Layout(frame, tuple(out), above, below)
 
 
@@ -279,13 +282,13 @@ def _free(side_tiers: list, tier: int, left: float, right: float, ax: float) -> 
 def layout_labels(p, n: int, forced: tuple[str, ...], lang: str, width: float, lane_height: float,
                   x_range: tuple[float, float]) -> Layout:
     """Labels for the events placed in `p` (figures.Placed): every `forced` id and the `n` most
-    important that fit; each points at its event's first lane."""
+    important that fit; each points at its event's lane nearest to the label."""
     ids = choose(p.df, n, forced)
     texts = label_texts(p.df[p.df["id"].isin(ids)], lang)
-    first = {}
+    rows: dict[str, list[int]] = {}
     for k, eid in enumerate(p.ids.tolist()):
-        first.setdefault(eid, k)
-    items = [{"id": eid, "date": texts[eid][0], "lines": wrap(texts[eid][1]),
-              "x": float(p.x[first[eid]]), "y": float(p.y[first[eid]]), "forced": eid in forced}
-             for eid in ids if eid in first]
+        rows.setdefault(eid, []).append(k)
+    items = [{"id": eid, "date": texts[eid][0], "lines": wrap(texts[eid][1]), "x": float(p.x[rows[eid][0]]),
+              "y": float(p.y[rows[eid][0]]), "ys": tuple(float(p.y[k]) for k in rows[eid]), "forced": eid in forced}
+             for eid in ids if eid in rows]
     return place(items, width, lane_height, p.lane_count, x_range, limit=max(n, 0))
