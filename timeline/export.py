@@ -145,7 +145,16 @@ def geometry(b: Briefing, p: figures.Placed, tpl: Template, labelled: bool) -> G
     names = [figures.lane_label_width(p, b.vocab, b.lang, size)]
     rows = figures.band_rows(b.periods or [])
     names += [labels.text_width(figures.band_row_label(r, b.vocab, b.lang), figures.BAND_FONT - 1) for r in rows]
-    margin = {**MARGIN, "t": 160 if small else 150, "l": int(max(max(names), 40) + 16)}
+    left = int(max(max(names), 40) + 16)
+    # the legend sits above the plot: a third row of themes would run into the subtitle
+    entries = [labels.text_width(b.vocab.label(p.color_kind, cid, b.lang), 11) + 40 for cid, _ in p.color_order]
+    rows_needed, width, used = 1, tpl.width - left - MARGIN["r"], 0.0
+    for w in entries:
+        if used + w > width:
+            rows_needed, used = rows_needed + 1, 0.0
+        used += w
+    top = (160 if small else 150) + 24 * max(0, rows_needed - 2)
+    margin = {**MARGIN, "t": top, "l": left}
     plot_h = tpl.height - margin["t"] - margin["b"]
     activity = (0.0, 0.15 if labelled else 0.22)
     if not rows:
