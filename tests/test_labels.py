@@ -165,8 +165,8 @@ def test_svg_holds_the_labels_and_the_bands(logs, vocab, lang):
 
 def test_app_timeline_has_the_same_labels(logs, vocab):
     df = logs["real"]
-    fig = figures.timeline_figure(df, vocab, "ja", today=TODAY, labels=6, label_ids=("2025-06-04-lee-jae-myung-inauguration",),
-                                  as_dict=True)
+    fig = figures.timeline_figure(df, vocab, "ja", today=TODAY, labels=6,
+                                  label_ids=("2025-06-04-lee-jae-myung-inauguration",), as_dict=True)
     names = [a["name"] for a in fig["layout"]["annotations"] if a.get("name", "").startswith("label:")]
     assert "label:2025-06-04-lee-jae-myung-inauguration" in names and len(names) == 6
     text = " ".join(a["text"] for a in fig["layout"]["annotations"])

@@ -314,7 +314,9 @@ def _stable_svg(data: bytes) -> bytes:
 
 def html_bytes(b: Briefing) -> bytes:
     """One self-contained interactive page: plotly.js inlined, no network needed."""
-    fig = figures.timeline_figure(b.df, b.vocab, b.lang, b.group, today=b.date, title=b.heading())
+    fig = figures.timeline_figure(b.df, b.vocab, b.lang, b.group, today=b.date, title=b.heading(),
+                                  labels=labels.COUNTS["slide"] if b.labels is None else b.labels,
+                                  label_ids=b.label_ids, periods=b.periods)
     act = figures.activity_figure(b.df, b.vocab, b.lang, today=b.date)
     head = (f"<h1 style='font:600 22px {figures.FONT};margin:16px 16px 4px'>{figures.esc(b.heading())}</h1>"
             f"<p style='font:14px {figures.FONT};color:#555;margin:0 16px'>{figures.esc(b.subtitle())}</p>")

@@ -32,7 +32,8 @@ _SIZE_OF = np.array([0, SIZES[1], SIZES[2], SIZES[3]])  # importance -> marker s
 WEBGL_THRESHOLD = 3000      # above this many markers the timeline uses WebGL traces
 SLIDER_MAX = 500            # above this many markers the app's timeline has no range slider
 FIGURE_COLUMNS = ("id", "date", "end", "precision", "start", "stop", "approximate", "title_en", "title_ja",
-                  "title_ko", "countries", "themes", "type", "importance", "status")
+                  "title_ko", "short_en", "short_ja", "short_ko", "countries", "themes", "type", "importance",
+                  "status")
 MAX_DRAWN = 20000           # the browser gets at most this many events; the most important are kept
 TRIM_THRESHOLD = 3000       # above this many events hover text is trimmed to date and title
 MAX_LANES = 10              # country lanes beyond this fold into "Other"
@@ -670,8 +671,6 @@ def band_parts(periods, vocab: Vocabulary, lang: str, x_range, strip: tuple[floa
     """The context strip: one row per country (who governs) and one for exercise windows, each period a
     light band with its label inside when it fits (paper y from `strip`); with `shade`, exercise
     windows are also shaded across the lanes (paper y range). Returns (shapes, annotations)."""
-    from .labels import text_width
-
     lo, hi = x_range_ms(x_range)
     day = 86_400_000.0
     rows = band_rows(periods)
@@ -683,6 +682,7 @@ def band_parts(periods, vocab: Vocabulary, lang: str, x_range, strip: tuple[floa
                             "y": top - height / 2, "yref": "paper", "yanchor": "middle", "showarrow": False,
                             "xshift": -6, "font": {"size": BAND_FONT - 1, "color": "#555"}})
         shown = [p for p in periods if p.row == row]
+        acting: list[tuple[float, float]] = []
         for k, period in enumerate(shown):
             x0 = float(pd.Timestamp(period.start.first).value // 1_000_000)
             x1 = float(pd.Timestamp(period.end.last).value // 1_000_000) + day if period.end else hi
@@ -695,9 +695,24 @@ def band_parts(periods, vocab: Vocabulary, lang: str, x_range, strip: tuple[floa
             if shade and period.kind == "exercise":
                 shapes.append({"type": "rect", "xref": "x", "x0": x0, "x1": x1, "yref": "paper", "y0": shade[0],
                                "y1": shade[1], "fillcolor": EXERCISE_SHADE, "line": {"width": 0}, "layer": "below"})
-            text = period.text(lang)
-            if text_width(text, BAND_FONT) + 6 <= (x1 - x0) / (hi - lo) * width_px:
-                annotations.append({"text": esc(text), "x": (x0 + x1) / 2, "xref": "x", "y": top - height * 0.46,
-                                    "yref": "paper", "yanchor": "middle", "showarrow": False,
-                                    "font": {"size": BAND_FONT, "color": "#333"}, "name": f"band:{period.id}"})
+            fits = _band_text(period.text(lang), x0, x1, top - height * 0.46, (hi - lo) / width_px, period.id)
+            if fits:
+                annotations.append(fits)
+            elif period.kind == "acting":
+                acting.append((x0, x1))
+        # acting presidents one after another, each too short to name: one label over the run
+        if acting:
+            run = _band_text(t("band.acting", lang), min(a for a, _ in acting), max(b for _, b in acting),
+                             top - height * 0.46, (hi - lo) / width_px, f"acting:{row}")
+            annotations += [run] if run else []
     return shapes, annotations
+
+
+def _band_text(text: str, x0: float, x1: float, y: float, per_px: float, name: str) -> dict | None:
+    """A band's label, centred in it, or None when it does not fit."""
+    from .labels import text_width
+
+    if text_width(text, BAND_FONT) + 6 > (x1 - x0) / per_px:
+        return None
+    return {"text": esc(text), "x": (x0 + x1) / 2, "xref": "x", "y": y, "yref": "paper", "yanchor": "middle",
+            "showarrow": False, "font": {"size": BAND_FONT, "color": "#333"}, "name": f"band:{name}"}

@@ -87,26 +87,33 @@ def shorten(title: str) -> str:
     return head + "…"
 
 
+# a Japanese line may break between any two characters, except inside a katakana word or a Latin or
+# numeric run, never after an opening bracket and never before closing punctuation
+_WIDE_TOKEN = re.compile(r"[「『（(]*(?:[ァ-ヺー]+|[A-Za-z0-9.\-]+|.)[、。・）」』)]*")
+
+
 def wrap(text: str, max_em: float = LINE_EM, max_lines: int = MAX_LINES) -> list[str]:
     """Lines of at most `max_em`: Latin and Korean break at spaces, Japanese at punctuation, before a
     particle, or between any two characters (as Japanese typesetting does), never before 、。."""
     wide = not _spaced(text)
-    tokens = re.findall(r"[^、。・）」]?[、。・）」]|[^、。・）」]", text) if wide else re.findall(r"\S+\s*", text)
+    tokens = _WIDE_TOKEN.findall(text) if wide else re.findall(r"\S+\s*", text)
     lines, line = [], ""
     for token in tokens:
         if line and sum(map(char_em, (line + token).rstrip())) > max_em:
-            if wide:  # move back to the last phrase boundary in the line, when there is one near
-                k = max((i for i, c in enumerate(line) if c in _PARTICLES or line[i - 1:i] in _BREAK_AFTER),
-                        default=0)
-                if k >= len(line) // 2:
+            if wide:  # move back to the last phrase boundary (after a particle or 、) when it is near
+                k = max((i + 1 for i, c in enumerate(line[:-1]) if c in _PARTICLES or c in _BREAK_AFTER), default=0)
+                if k >= len(line) * 0.6:
                     line, token = line[:k], line[k:] + token
             lines.append(line.rstrip())
             line = ""
         line += token
     lines.append(line.rstrip())
-    if len(lines) > max_lines:
+    if len(lines) > max_lines:  # end on a phrase boundary of the last line that fits
         lines = lines[:max_lines]
-        lines[-1] = lines[-1].rstrip("、, ") + "…"
+        last = lines[-1]
+        k = max((i + 1 for i, c in enumerate(last[:-1]) if c in _PARTICLES or c in _BREAK_AFTER or c == " "),
+                default=0) if wide or " " in last else 0
+        lines[-1] = (last[:k] if k >= len(last) // 2 else last).rstrip("、, のとがをにでへはも") + "…"
     return lines
 
 
