@@ -12,9 +12,12 @@ import re
 import sys
 from pathlib import Path
 
-from .export import FORMATS, TEMPLATES
-from .load import InvalidLog, load_events, load_vocab, log_updated, parse_log, read_log, read_text
-from .query import FILTERS, GROUPS, Filters, filter_events, rank_events
+from .export import CHARTS, FORMATS, TEMPLATES
+from .labels import COUNTS
+from .load import (PERIODS_PATH, InvalidLog, is_periods_file, load_events, load_periods, load_vocab, log_updated,
+                   parse_log, read_log, read_periods, read_text)
+from .model import PartialDate
+from .query import FILTERS, GROUPS, MAX_LABELS, Filters, filter_events, rank_events
 from .text import UI_LANGS, t
 from .validate import errors, github_annotation, likely_duplicates, problems_json
 
@@ -91,9 +94,15 @@ def _events(args):
 
 def cmd_validate(args) -> int:
     vocab = load_vocab()
-    paths = args.paths or [str(DEFAULT_EVENTS)]
-    all_problems, total, failed = [], 0, False
+    paths = args.paths or [str(DEFAULT_EVENTS), str(PERIODS_PATH)]
+    all_problems, total, periods, failed = [], 0, 0, False
     for path in paths:
+        if is_periods_file(path):
+            preport = read_periods(path, vocab)
+            all_problems.extend(preport.problems)
+            periods += len(preport.periods or ())
+            failed = failed or not preport.ok
+            continue
         report = read_log(path, vocab)
         all_problems.extend(report.problems)
         if report.ok:
@@ -112,7 +121,8 @@ def cmd_validate(args) -> int:
     if failed:
         print(f"{len(errs)} error(s), {warns} warning(s) in {len(paths)} file(s)")
         return 1
-    print(f"OK: {total} events" + (f" ({warns} warning(s))" if warns else ""))
+    counted = f"OK: {total} events" + (f", {periods} periods" if periods else "")
+    print(counted + (f" ({warns} warning(s))" if warns else ""))
     return 0
 
 
@@ -169,17 +179,41 @@ def cmd_export(args) -> int:
         date = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
         raise UsageError(f"--date {args.date!r}: use YYYY-MM-DD")
+    known = set(report.events["id"])
+    forced = _csv_list(args.label)
+    unknown = [i for i in forced if i not in known]
+    if unknown:
+        raise UsageError(f"--label {', '.join(unknown)}: no event with this id (see `list --format csv` for ids)")
+    if args.labels is not None and not 0 <= args.labels <= MAX_LABELS:
+        raise UsageError(f"--labels {args.labels}: use 0 (no labels) to {MAX_LABELS}")
     briefing = export.Briefing(filter_events(report.events, filters, vocab), vocab, filters, args.lang, args.title, date,
                                group=args.group, **export.log_facts(report.meta, report.events, args.lang, date),
-                               include_past=args.past)
+                               include_past=args.past, labels=args.labels, label_ids=forced,
+                               periods=list(load_periods(args.periods)) if args.bands else None,
+                               compare_to=_compare_window(args.compare_to), full=report.events)
     try:
-        data = export.export_bytes(briefing, args.format, args.template)
+        data = export.export_bytes(briefing, args.format, args.template, chart=args.chart)
     except export.ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     Path(args.out).write_bytes(data)
     print(f"wrote {args.out} ({len(briefing.df)} events, {len(data):,} bytes)")
     return 0
+
+
+def _compare_window(raw: str | None) -> tuple[str, str] | None:
+    """`--compare-to FROM..TO` (partial dates allowed: 2024-06..2024-11)."""
+    if not raw:
+        return None
+    lo, sep, hi = raw.partition("..")
+    try:
+        if not sep:
+            raise ValueError(raw)
+        PartialDate.parse(lo)
+        PartialDate.parse(hi)
+    except ValueError:
+        raise UsageError(f"--compare-to {raw!r}: use FROM..TO, e.g. 2024-06..2024-11")
+    return lo, hi
 
 
 def cmd_diff(args) -> int:
@@ -493,6 +527,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", help="generation date printed on the export, YYYY-MM-DD (default: today)")
     p.add_argument("--past", action="store_true",
                    help="ics: every event of the view, not only planned ones from --date on")
+    g = p.add_argument_group("charts (png, svg, pdf, pptx)")
+    g.add_argument("--labels", type=int, metavar="N",
+                   help="label the N key events (importance, then recency) with date and short title; 0 for none "
+                        f"(default: as many as the template holds: {', '.join(f'{k} {v}' for k, v in COUNTS.items())})")
+    g.add_argument("--label", action="append", metavar="ID",
+                   help="always label this event (repeatable or comma-separated)")
+    g.add_argument("--bands", action=argparse.BooleanOptionalAction, default=True,
+                   help="context bands: who governs in Seoul, Tokyo and Washington, and US–ROK exercise windows "
+                        "(default: on; --no-bands to leave them out)")
+    g.add_argument("--periods", default=str(PERIODS_PATH), metavar="PATH", help="the context periods file")
+    g.add_argument("--chart", choices=CHARTS, default="timeline",
+                   help="timeline (default), or compare: this window against the one before it")
+    g.add_argument("--compare-to", metavar="FROM..TO",
+                   help="the earlier window for --chart compare (default: the same length just before)")
     p.set_defaults(func=cmd_export)
 
     p = command("diff", "what changed between two versions of the log: events added, removed and changed")

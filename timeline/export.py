@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import feeds, figures
+from . import feeds, figures, labels
 from .load import log_updated
 from .model import Vocabulary
 from .outlook import coverage_of
@@ -35,6 +35,7 @@ from .text import join, t
 
 FORMATS = ("png", "svg", "pdf", "html", "csv", "xlsx", "md", "pptx", "ics", "timelinejs")
 EXTENSIONS = {"timelinejs": "json"}   # file name ending when it is not the format's name
+CHARTS = ("timeline", "compare")     # what a PNG/SVG/PDF chart shows
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,11 @@ class Briefing:
     through: str | None = None           # the log's coverage: events through this date
     past_due: int = 0                    # planned events of the log past their date, outcome not confirmed
     include_past: bool = False           # calendar (ics): also events that are over, not only what is ahead
+    labels: int | None = None            # key events labelled on charts (None: as many as the template holds)
+    label_ids: tuple[str, ...] = ()      # events always labelled
+    periods: list | None = None          # context bands (load.load_periods); None or [] for none
+    compare_to: tuple[str, str] | None = None   # the comparison's earlier window (default: the one before)
+    full: pd.DataFrame | None = None     # the whole log (the comparison needs the events before the window)
 
     def __post_init__(self):
         self.date = self.date or dt.date.today()
@@ -127,14 +133,54 @@ def default_title(filters: Filters, vocab: Vocabulary, lang: str) -> str:
 
 # -- charts -------------------------------------------------------------------------------------------
 
-TIMELINE_ROWS = (0.27, 1.0)     # share of the plot height: timeline above the activity chart
-ACTIVITY_ROWS = (0.0, 0.22)
+MARGIN = {"r": 20, "b": 95}
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where the parts of a briefing chart go: fixed margins (px) and the subplots' shares of the
+    plot height (timeline, context strip, activity). Fixed, not automargin: labels are laid out in
+    pixels of the plot area, which must not move afterwards."""
+
+    margin: dict
+    timeline: tuple[float, float]
+    strip: tuple[float, float] | None
+    activity: tuple[float, float]
+
+    def plot_px(self, tpl: Template) -> tuple[float, float]:
+        return tpl.width - self.margin["l"] - self.margin["r"], tpl.height - self.margin["t"] - self.margin["b"]
+
+
+def geometry(b: Briefing, p: figures.Placed, tpl: Template, labelled: bool) -> Geometry:
+    small = tpl.width < 1000
+    size = 12 if small else 13
+    names = [figures.lane_label_width(p, b.vocab, b.lang, size)]
+    rows = figures.band_rows(b.periods or [])
+    names += [labels.text_width(figures.band_row_label(r, b.vocab, b.lang), figures.BAND_FONT - 1) for r in rows]
+    left = int(max(max(names), 40) + 16)
+    # the legend sits above the plot: a third row of themes would run into the subtitle
+    entries = [labels.text_width(b.vocab.label(p.color_kind, cid, b.lang), 11) + 40 for cid, _ in p.color_order]
+    rows_needed, width, used = 1, tpl.width - left - MARGIN["r"], 0.0
+    for w in entries:
+        if used + w > width:
+            rows_needed, used = rows_needed + 1, 0.0
+        used += w
+    top = (160 if small else 150) + 24 * max(0, rows_needed - 2)
+    margin = {**MARGIN, "t": top, "l": left}
+    plot_h = tpl.height - margin["t"] - margin["b"]
+    activity = (0.0, 0.15 if labelled else 0.22)
+    if not rows:
+        return Geometry(margin, (activity[1] + 0.05, 1.0), None, activity)
+    strip_h = len(rows) * figures.BAND_ROW_PX / plot_h
+    strip = (activity[1] + 0.045, activity[1] + 0.045 + strip_h)
+    return Geometry(margin, (strip[1] + 0.01, 1.0), strip, activity)
 
 
 def briefing_figure(b: Briefing, template: str = "slide") -> go.Figure:
-    """Timeline over the monthly activity chart, with title, subtitle and footer, sized for `template`:
-    composed from the same parts as the app's timeline (figures.place_events, bar/marker traces,
-    lane axis and bands, date axes), on two rows that share the date axis."""
+    """Timeline over the context strip (who governs, exercise windows) and the monthly activity chart,
+    with title, subtitle and footer, sized for `template`: composed from the same parts as the app's
+    timeline (figures.place_events, bar/marker traces, lane axis and bands, date axes, label
+    annotations, context bands), on rows that share the date axis."""
     tpl = _template(template)
     lang = b.lang
     p = figures.place_events(b.df, b.vocab, b.group, b.date, b.filters.countries)
@@ -144,6 +190,12 @@ def briefing_figure(b: Briefing, template: str = "slide") -> go.Figure:
     for i, trace in enumerate(traces):  # fixed trace ids: equal charts give equal SVG bytes
         trace["uid"] = f"trace{i:03d}"
     small = tpl.width < 1000
+    n_labels = labels.COUNTS[template] if b.labels is None else b.labels
+    x_range = figures.initial_range(p, b.date)
+    labelled = bool(n_labels or b.label_ids) and x_range is not None
+    if x_range is not None and b.label_ids:
+        x_range = figures.range_with(x_range, p, b.label_ids)
+    geo = geometry(b, p, tpl, labelled)
     line, label = figures.today_marks(b.date, t("today", lang))
     layout = {
         "template": figures.TEMPLATE, "width": tpl.width, "height": tpl.height, "barmode": "stack",
@@ -152,14 +204,15 @@ def briefing_figure(b: Briefing, template: str = "slide") -> go.Figure:
                   "y": 0.985, "yanchor": "top", "yref": "container", "font": {"size": 20 if small else 24},
                   "subtitle": {"text": figures.esc(b.subtitle()), "font": {"size": 13 if small else 14,
                                                                              "color": "#555"}}},
-        "margin": {"l": 20, "r": 20, "t": 150 if not small else 160, "b": 95},
+        "margin": geo.margin,
         "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
         "showlegend": True, "hovermode": False,
         "xaxis": figures.date_axis(lang, anchor="y", domain=[0, 1], showgrid=True, gridcolor="#eee",
-                                   showticklabels=False, range=figures.initial_range(p, b.date)),
-        "yaxis": {**figures.lane_axis(p, b.vocab, lang), "domain": list(TIMELINE_ROWS)},
-        "xaxis2": figures.date_axis(lang, anchor="y2", matches="x", showgrid=True, gridcolor="#eee"),
-        "yaxis2": {"domain": list(ACTIVITY_ROWS), "rangemode": "tozero", "automargin": True,
+                                   showticklabels=False, range=x_range, automargin=False),
+        "yaxis": {**figures.lane_axis(p, b.vocab, lang), "domain": list(geo.timeline), "automargin": False},
+        "xaxis2": figures.date_axis(lang, anchor="y2", matches="x", showgrid=True, gridcolor="#eee",
+                                    automargin=False),
+        "yaxis2": {"domain": list(geo.activity), "rangemode": "tozero", "automargin": False,
                    **figures.count_axis(), "title": {"text": t("fig.events_per_month", lang), "font": {"size": 11}}},
         "shapes": figures.lane_bands(p.lane_count) + [line],
         "annotations": [label] + figures.notes(p, lang) + [
@@ -169,7 +222,40 @@ def briefing_figure(b: Briefing, template: str = "slide") -> go.Figure:
              "y": -0.085, "showarrow": False, "xanchor": "left", "yanchor": "top", "align": "left",
              "font": {"size": 10, "color": "#555"}}],
     }
+    if geo.strip and x_range is not None:
+        shapes, notes = figures.band_parts(b.periods, b.vocab, lang, x_range, geo.strip, geo.plot_px(tpl)[0],
+                                           shade=geo.timeline)
+        layout["shapes"] = shapes + layout["shapes"]
+        layout["annotations"] += notes
+    if labelled:
+        placed = briefing_labels(b, p, template, x_range)
+        annotations, shapes = figures.label_annotations(placed)
+        layout["yaxis"]["range"] = [placed.frame.y_bottom, placed.frame.y_top]
+        layout["annotations"] += annotations
+        layout["shapes"] += shapes
     return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+def comparison_chart(b: Briefing, template: str = "slide") -> go.Figure:
+    """The period comparison (compare.comparison_figure) with the briefing's title, filters and footer."""
+    from . import compare
+
+    tpl = _template(template)
+    full = b.full if b.full is not None else b.df
+    c = compare.compare(full, b.filters, b.vocab, b.date, b.compare_to)
+    footer = _esc_keep_br(b.footer(110 if tpl.width < 1000 else 170))
+    return compare.comparison_figure(c, b.vocab, b.lang, tpl.width, tpl.height,
+                                     title=t("compare.title_of", b.lang, title=b.heading()), footer=footer)
+
+
+def briefing_labels(b: Briefing, p: figures.Placed, template: str, x_range) -> labels.Layout:
+    """The label layout of a briefing chart: what `briefing_figure` draws (tests check it)."""
+    tpl = _template(template)
+    n = labels.COUNTS[template] if b.labels is None else b.labels
+    geo = geometry(b, p, tpl, True)
+    width, height = geo.plot_px(tpl)
+    lanes_px = height * (geo.timeline[1] - geo.timeline[0])
+    return labels.layout_labels(p, n, b.label_ids, b.lang, width, lanes_px, figures.x_range_ms(x_range))
 
 
 def _esc_keep_br(text: str) -> str:
@@ -240,7 +326,9 @@ def _stable_svg(data: bytes) -> bytes:
 
 def html_bytes(b: Briefing) -> bytes:
     """One self-contained interactive page: plotly.js inlined, no network needed."""
-    fig = figures.timeline_figure(b.df, b.vocab, b.lang, b.group, today=b.date, title=b.heading())
+    fig = figures.timeline_figure(b.df, b.vocab, b.lang, b.group, today=b.date, title=b.heading(),
+                                  labels=labels.COUNTS["slide"] if b.labels is None else b.labels,
+                                  label_ids=b.label_ids, periods=b.periods)
     act = figures.activity_figure(b.df, b.vocab, b.lang, today=b.date)
     head = (f"<h1 style='font:600 22px {figures.FONT};margin:16px 16px 4px'>{figures.esc(b.heading())}</h1>"
             f"<p style='font:14px {figures.FONT};color:#555;margin:0 16px'>{figures.esc(b.subtitle())}</p>")
@@ -438,12 +526,16 @@ def _font(run, size, bold=False, color=None):
 
 # -- one entry point ----------------------------------------------------------------------------------
 
-def export_bytes(b: Briefing, fmt: str, template: str = "slide") -> bytes:
-    """Bytes of one export format for the briefing's events."""
+def export_bytes(b: Briefing, fmt: str, template: str = "slide", chart: str = "timeline") -> bytes:
+    """Bytes of one export format for the briefing's events; `chart` (png, svg, pdf): the labelled
+    timeline or the period comparison."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if chart not in CHARTS:
+        raise ExportError(f"unknown chart {chart!r}; use one of {', '.join(CHARTS)}")
     if fmt in ("png", "svg", "pdf"):
-        return render_image(briefing_figure(b, template), fmt, template)
+        fig = comparison_chart(b, template) if chart == "compare" else briefing_figure(b, template)
+        return render_image(fig, fmt, template)
     if fmt == "html":
         return html_bytes(b)
     if fmt == "csv":

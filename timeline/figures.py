@@ -33,7 +33,8 @@ _SIZE_OF = np.array([0, SIZES[1], SIZES[2], SIZES[3]])  # importance -> marker s
 WEBGL_THRESHOLD = 3000      # above this many markers the timeline uses WebGL traces
 SLIDER_MAX = 500            # above this many markers the app's timeline has no range slider
 FIGURE_COLUMNS = ("id", "date", "end", "precision", "start", "stop", "approximate", "title_en", "title_ja",
-                  "title_ko", "countries", "themes", "type", "importance", "status")
+                  "title_ko", "short_en", "short_ja", "short_ko", "countries", "themes", "type", "importance",
+                  "status")
 MAX_DRAWN = 20000           # the browser gets at most this many events; the most important are kept
 TRIM_THRESHOLD = 3000       # above this many events hover text is trimmed to date and title
 MAX_LANES = 10              # country lanes beyond this fold into "Other"
@@ -374,6 +375,7 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
                     highlight: set[str] | frozenset[str] = frozenset(), x_range: tuple | None = None,
                     webgl: bool | None = None, rangeslider: bool = True, title: str | None = None,
                     top_axis: bool | None = None, focus: tuple[str, ...] = (), compact: bool = False,
+                    labels: int | None = None, label_ids: tuple[str, ...] = (), periods: list | None = None,
                     as_dict: bool = False) -> go.Figure | dict:
     """Swim-lane timeline of `df` (already filtered), composed of the parts above.
 
@@ -382,6 +384,8 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     `top_axis` repeats the date ticks above the lanes (default: with the range slider, i.e. in the
     app, where a tall chart would otherwise hide its dates below the fold). `compact`: a phone's
     width (fewer country lanes, no range slider, no legend).
+    `labels`: label that many key events (None: none) plus `label_ids` (always labelled), laid out
+    for a plot at least APP_PLOT_WIDTH wide; `periods` (load.load_periods): context bands behind the lanes.
     """
     rangeslider = rangeslider and not compact
     show_top = rangeslider if top_axis is None else top_axis
@@ -421,11 +425,47 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
         "dragmode": "zoom", "uirevision": group, "shapes": lane_bands(n) + [line], "showlegend": not compact,
         "annotations": [label] + notes(p, lang),
     }
+    if labels is not None or label_ids:
+        _add_labels(layout, p, lang, labels or 0, label_ids, today)
+    if periods and layout["xaxis"]["range"] is not None:
+        _add_bands(layout, periods, vocab, lang)
     if title:
         layout["title"] = {"text": esc(title), "x": 0.01}
     if show_top:
         layout["xaxis2"], layout["yaxis" + TOP_STRIP[1:]] = top_date_axis(lang)
     return _figure(traces, layout, as_dict)
+
+
+def _add_labels(layout: dict, p: Placed, lang: str, n: int, label_ids: tuple[str, ...], today: dt.date) -> None:
+    """Labels in the app's timeline: the plot grows by the tiers the labels use."""
+    from . import labels as lab
+
+    if not len(p.ev) or layout["xaxis"]["range"] is None:
+        return
+    x_range = range_with(layout["xaxis"]["range"], p, label_ids)
+    lanes_px = LANE_PX * p.lane_count
+    first = lab.layout_labels(p, n, label_ids, lang, APP_PLOT_WIDTH, lanes_px + 400, x_range_ms(x_range))
+    grown = lanes_px + first.above + first.below
+    placed = lab.layout_labels(p, n, label_ids, lang, APP_PLOT_WIDTH, grown, x_range_ms(x_range))
+    annotations, shapes = label_annotations(placed)
+    layout["xaxis"]["range"] = x_range
+    layout["yaxis"]["range"] = [placed.frame.y_bottom, placed.frame.y_top]
+    layout["height"] += grown - lanes_px
+    layout["annotations"] += annotations
+    layout["shapes"] += shapes
+
+
+def _add_bands(layout: dict, periods, vocab: Vocabulary, lang: str) -> None:
+    """The context strip on top of the app's lanes: the plot grows by its rows."""
+    strip_px = len(band_rows(periods)) * BAND_ROW_PX
+    layout["height"] += strip_px + 8
+    plot_px = layout["height"] - 60
+    share = (strip_px + 8) / plot_px
+    layout["yaxis"]["domain"] = [0, 1 - share]
+    shapes, annotations = band_parts(periods, vocab, lang, layout["xaxis"]["range"], (1 - strip_px / plot_px, 1),
+                                     APP_PLOT_WIDTH, shade=(0, 1 - share))
+    layout["shapes"] = shapes + layout["shapes"]
+    layout["annotations"] += annotations
 
 
 TEMPLATE = pio.templates["plotly_white"]
@@ -585,3 +625,129 @@ def chain_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", selected
                       xaxis=date_axis(lang, range=[df["start"].min() - span * 0.05 - pd.Timedelta(days=5),
                                                    df["stop"].max() + span * 0.9 + pd.Timedelta(days=30)]))
     return fig
+
+
+# -- labelled key events ------------------------------------------------------------------------------
+
+APP_PLOT_WIDTH = 1000       # px: the narrowest plot the app's labels are laid out for (wider only spreads them)
+
+
+def label_annotations(layout, xref: str = "x", yref: str = "y") -> tuple[list[dict], list[dict]]:
+    """Annotations (the label boxes, exactly as `labels.place` computed them) and leader-line shapes
+    for a `labels.Layout`, on the axes `xref`/`yref` of the timeline it was laid out for."""
+    from .labels import FONT_SIZE, PAD
+
+    f = layout.frame
+    annotations, shapes = [], []
+    for lab in layout.labels:
+        left, top, right, bottom = lab.box
+        text = (f"<span style='font-size:{FONT_SIZE - 1}px;color:#555'>{esc(lab.date)}</span><br>"
+                + "<br>".join(esc(line) for line in lab.lines))
+        annotations.append({
+            "x": f.data_x((left + right) / 2), "y": f.data_y((top + bottom) / 2), "xref": xref, "yref": yref,
+            "text": text, "showarrow": False, "xanchor": "center", "yanchor": "middle", "align": "left",
+            "width": right - left - 2 * PAD, "height": bottom - top - 2 * PAD, "borderpad": PAD, "borderwidth": 0,
+            "bgcolor": "rgba(255,255,255,0.92)", "font": {"size": FONT_SIZE, "color": "#111"},
+            "name": f"label:{lab.id}"})
+        edge = bottom if lab.side == "above" else top
+        shapes.append({"type": "line", "xref": xref, "yref": yref, "x0": lab.x, "x1": lab.x, "y0": f.data_y(edge),
+                       "y1": lab.y, "line": {"color": "#777", "width": 0.8}, "layer": "below",
+                       "name": f"leader:{lab.id}"})
+    return annotations, shapes
+
+
+def x_range_ms(x_range) -> tuple[float, float]:
+    """A date range (Timestamps or strings) as epoch ms, the unit of `Placed.x`."""
+    lo, hi = (pd.Timestamp(v) for v in x_range)
+    return float(lo.value // 1_000_000), float(hi.value // 1_000_000)
+
+
+def range_with(x_range, p: Placed, ids) -> list[pd.Timestamp]:
+    """`x_range` widened to show the events `ids` (a forced label is never off the chart)."""
+    lo, hi = (pd.Timestamp(v) for v in x_range)
+    pick = np.isin(p.ids, list(ids))
+    if pick.any():
+        pad = (hi - lo) * 0.02
+        lo = min(lo, pd.Timestamp(p.x[pick].min(), unit="ms") - pad)
+        hi = max(hi, pd.Timestamp(p.x[pick].max(), unit="ms") + pad)
+    return [lo, hi]
+
+
+def lane_label_width(p: Placed, vocab: Vocabulary, lang: str, size: float) -> float:
+    """Estimated px of the widest lane name (a fixed margin: the label layout needs a known plot area)."""
+    from .labels import text_width
+
+    names = [_lane_label(vocab, p.group, lane, lang) for lane in p.order] or [""]
+    return max(text_width(n, size) for n in names)
+
+
+# -- context bands ------------------------------------------------------------------------------------
+
+BAND_COLORS = {"administration": ("#dde5ee", "#eef2f7"), "acting": ("#f5e2bd", "#f5e2bd"),
+               "exercise": ("#f2cfcb", "#f2cfcb")}
+EXERCISE_SHADE = "rgba(192,57,43,0.07)"
+BAND_FONT = 10
+BAND_ROW_PX = 15        # px per row of the context strip
+
+
+def band_rows(periods) -> list[str]:
+    """The strip's rows in the order of the periods file (countries, then exercises)."""
+    return list(dict.fromkeys(p.row for p in periods))
+
+
+def band_row_label(row: str, vocab: Vocabulary, lang: str) -> str:
+    from .model import EXERCISE_ROW
+
+    return t("band.exercises", lang) if row == EXERCISE_ROW else vocab.label("country", row, lang)
+
+
+def band_parts(periods, vocab: Vocabulary, lang: str, x_range, strip: tuple[float, float], width_px: float,
+               shade: tuple[float, float] | None = None) -> tuple[list[dict], list[dict]]:
+    """The context strip: one row per country (who governs) and one for exercise windows, each period a
+    light band with its label inside when it fits (paper y from `strip`); with `shade`, exercise
+    windows are also shaded across the lanes (paper y range). Returns (shapes, annotations)."""
+    lo, hi = x_range_ms(x_range)
+    day = 86_400_000.0
+    rows = band_rows(periods)
+    height = (strip[1] - strip[0]) / max(len(rows), 1)
+    shapes, annotations = [], []
+    for r, row in enumerate(rows):
+        top = strip[1] - r * height
+        annotations.append({"text": esc(band_row_label(row, vocab, lang)), "x": 0, "xref": "paper", "xanchor": "right",
+                            "y": top - height / 2, "yref": "paper", "yanchor": "middle", "showarrow": False,
+                            "xshift": -6, "font": {"size": BAND_FONT - 1, "color": "#555"}})
+        shown = [p for p in periods if p.row == row]
+        acting: list[tuple[float, float]] = []
+        for k, period in enumerate(shown):
+            x0 = float(pd.Timestamp(period.start.first).value // 1_000_000)
+            x1 = float(pd.Timestamp(period.end.last).value // 1_000_000) + day if period.end else hi
+            x0, x1 = max(x0, lo), min(x1, hi)
+            if x1 <= x0:
+                continue
+            shapes.append({"type": "rect", "xref": "x", "x0": x0, "x1": x1, "yref": "paper", "y0": top - height * 0.92,
+                           "y1": top, "fillcolor": BAND_COLORS[period.kind][k % 2], "line": {"width": 0},
+                           "layer": "below", "name": f"band:{period.id}"})
+            if shade and period.kind == "exercise":
+                shapes.append({"type": "rect", "xref": "x", "x0": x0, "x1": x1, "yref": "paper", "y0": shade[0],
+                               "y1": shade[1], "fillcolor": EXERCISE_SHADE, "line": {"width": 0}, "layer": "below"})
+            fits = _band_text(period.text(lang), x0, x1, top - height * 0.46, (hi - lo) / width_px, period.id)
+            if fits:
+                annotations.append(fits)
+            elif period.kind == "acting":
+                acting.append((x0, x1))
+        # acting presidents one after another, each too short to name: one label over the run
+        if acting:
+            run = _band_text(t("band.acting", lang), min(a for a, _ in acting), max(b for _, b in acting),
+                             top - height * 0.46, (hi - lo) / width_px, f"acting:{row}")
+            annotations += [run] if run else []
+    return shapes, annotations
+
+
+def _band_text(text: str, x0: float, x1: float, y: float, per_px: float, name: str) -> dict | None:
+    """A band's label, centred in it, or None when it does not fit."""
+    from .labels import text_width
+
+    if text_width(text, BAND_FONT) + 6 > (x1 - x0) / per_px:
+        return None
+    return {"text": esc(text), "x": (x0 + x1) / 2, "xref": "x", "y": y, "yref": "paper", "yanchor": "middle",
+            "showarrow": False, "font": {"size": BAND_FONT, "color": "#333"}, "name": f"band:{name}"}

@@ -18,8 +18,8 @@ import pandas as pd
 
 from . import cache as disk_cache
 from .frame import to_frame
-from .model import VOCAB_PATH, Vocabulary
-from .validate import Problem, errors, validate_records
+from .model import VOCAB_PATH, PartialDate, Period, Vocabulary
+from .validate import Problem, errors, validate_periods, validate_records
 from .yamlread import EventSpan, event_spans, parse_log, read_trusted  # noqa: F401  (public through load)
 
 MAX_BYTES = int(os.environ.get("TIMELINE_MAX_BYTES", 256 * 1024 * 1024))
@@ -136,3 +136,60 @@ def log_updated(meta: dict, events: pd.DataFrame) -> str | None:
         return str(meta["updated"])
     stamps = [s for s in list(events["updated"]) + list(events["added"]) if s]
     return max(stamps) if stamps else None
+
+
+# -- context periods (periods.yaml) -------------------------------------------------------------
+
+PERIODS_PATH = Path(__file__).resolve().parent.parent / "periods.yaml"
+
+
+@dataclass
+class PeriodReport:
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    periods: list[Period] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.periods is not None and not errors(self.problems)
+
+
+def read_periods(path: str | Path = PERIODS_PATH, vocab: Vocabulary | None = None) -> PeriodReport:
+    """Read and validate a periods file. Never raises for bad content: problems are in the report."""
+    vocab = vocab or load_vocab()
+    report = PeriodReport(str(path))
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        report.problems.append(Problem("file-not-found", f"cannot read {path}: {exc.strerror}", str(path)))
+        return report
+    records, _, locate, problems = parse_log(data, str(path), root_key="periods")
+    report.problems.extend(problems)
+    if records is None or errors(problems):
+        return report
+    report.problems.extend(validate_periods(records, vocab, locate, str(path)))
+    if not errors(report.problems):
+        report.periods = [Period(r["id"], r["row"], r["kind"], PartialDate.parse(r["start"]),
+                                 PartialDate.parse(r["end"]) if r.get("end") else None,
+                                 {k: str(v) for k, v in r["label"].items()}, tuple(r["sources"]))
+                          for r in records]
+    return report
+
+
+@functools.lru_cache(maxsize=4)
+def load_periods(path: str | Path = PERIODS_PATH) -> tuple[Period, ...]:
+    """The context periods, or InvalidLog with every problem."""
+    report = read_periods(path)
+    if not report.ok:
+        raise InvalidLog(report.problems)
+    return tuple(report.periods)
+
+
+def is_periods_file(path: str | Path) -> bool:
+    """Whether a file holds `periods:` (so `validate` checks it as periods, not events)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    return any(line.startswith(b"periods:") for line in head.splitlines())

@@ -57,6 +57,21 @@ FIELD_KINDS: dict[str, str] = {
     "status": "term", "sources": "sources", "related": "related", "notes": "note", "tags": "strings",
     "added": "date", "updated": "date",
 }
+
+
+# Context periods (periods.yaml): field name -> (required, description), as FIELDS for events.
+PERIOD_FIELDS: dict[str, tuple[bool, str]] = {
+    "id": (True, "stable kebab-case slug, e.g. kr-lee-jae-myung"),
+    "row": (True, 'the band row: a country code for an administration (KR, JP, US) or "exercise"'),
+    "kind": (True, "administration, acting or exercise"),
+    "start": (True, 'first day, "YYYY-MM-DD" (or YYYY-MM, YYYY)'),
+    "end": (False, "last day, same format; leave out while the period goes on"),
+    "label": (True, "mapping with en and ja (optional ko): short, printed inside the band"),
+    "sources": (True, "list of {title, publisher, url, published?, note?}"),
+    "notes": (False, "caveats, e.g. powers suspended before the formal end"),
+}
+PERIOD_KINDS = ("administration", "acting", "exercise")
+EXERCISE_ROW = "exercise"
 RELATED_FIELDS = ("type", "id")
 PLANNED_STATUSES = ("scheduled", "expected")
 UNCONFIRMED = "unconfirmed"      # a planned event whose date passed and whose outcome was not found
@@ -152,6 +167,22 @@ def format_span(start: PartialDate, end: PartialDate | None, lang: str = "en", a
         text = t("date.days", lang, y=a.year, m=a.month, d=a.day, d2=b.day, mon=MONTHS_EN[a.month - 1])
         return t("date.approx", lang, text=text) if approximate else text
     return f"{start.label(lang, approximate)} – {end.label(lang)}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A context period drawn as a band behind the timeline (an administration, an exercise window)."""
+
+    id: str
+    row: str                      # a country code, or EXERCISE_ROW
+    kind: str
+    start: PartialDate
+    end: PartialDate | None       # None: still going on
+    label: dict[str, str]         # lang -> text
+    sources: tuple[dict, ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        return self.label.get(lang) or self.label.get("en", self.id)
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,14 @@ from urllib.parse import parse_qs, urlencode
 import pandas as pd
 
 from .load import load_vocab
-from .model import PartialDate, Vocabulary
+from .model import ID_RE, PartialDate, Vocabulary
 from .search import highlight_spans, matches, parse_query, rank_events  # noqa: F401 (part of the query API)
 from .text import UI_LANGS, join, t
 
 GROUPS = ("country", "theme", "type")
 COUNTRY_MODES = ("any", "all")
 LEE_GOVERNMENT_START = "2025-06-04"
+MAX_LABELS = 40          # labels a view may ask for (`labels=N`)
 MAX_QUERY = 200          # characters of free text kept from a URL or the command line
 
 
@@ -319,6 +320,9 @@ class ViewState:
     months: int = 12              # the outlook's horizon
     x0: str | None = None         # the zoomed date range of the timeline, when zoomed
     x1: str | None = None
+    labels: int | None = None     # key events labelled on the timeline (None: no labels; 0: only `label`)
+    label: tuple[str, ...] = ()   # events always labelled
+    bands: bool = False           # context bands (administrations, exercises) behind the timeline
 
 
 def _date_param(raw: str):
@@ -340,7 +344,24 @@ VIEW_PARAMS: dict[str, tuple[Callable[[str], object], str, str]] = {
                ", ".join(map(str, OUTLOOK_MONTHS))),
     "x0": (_zoom_param, "note.bad_date", ""),
     "x1": (_zoom_param, "note.bad_date", ""),
+    "labels": (lambda raw: _count(raw, MAX_LABELS), "note.bad_choice", f"0..{MAX_LABELS}"),
+    "label": (lambda raw: _ids(raw), "note.bad_choice", "event ids, comma-separated"),
+    "bands": (lambda raw: _choice(raw, ("0", "1")) == "1", "note.bad_choice", "0, 1"),
 }
+
+
+def _count(raw: str, most: int) -> int:
+    if not raw.isdigit() or int(raw) > most:
+        raise ValueError(raw)
+    return int(raw)
+
+
+def _ids(raw: str) -> tuple[str, ...]:
+    """Comma-separated event ids (unknown ids label nothing: they are simply not in the view)."""
+    ids = tuple(dict.fromkeys(v.strip() for v in raw.split(",") if v.strip()))
+    if not ids or not all(ID_RE.match(i) for i in ids):
+        raise ValueError(raw)
+    return ids
 
 
 def _choice(raw: str, choices: tuple[str, ...]) -> str:
@@ -393,10 +414,12 @@ def state_to_query(state: ViewState) -> str:
         if value not in (None, "", ()) and value != spec.default:
             pairs.append((spec.key, spec.dump(value)))
     defaults = ViewState()
-    for key in ("lang", "group", "event", "since", "tab", "months", "x0", "x1"):
+    for key in ("lang", "group", "event", "since", "tab", "months", "x0", "x1", "labels", "label", "bands"):
         value = getattr(state, key)
-        if value and value != getattr(defaults, key):
-            pairs.append((key, str(value)))
+        if value == getattr(defaults, key) or value in ("", ()):
+            continue
+        pairs.append((key, ",".join(value) if isinstance(value, tuple) else str(int(value))
+                      if isinstance(value, bool) else str(value)))
     return ("?" + urlencode(pairs, safe=",")) if pairs else ""
 
 

@@ -15,8 +15,9 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable
 from urllib.parse import urlparse
 
-from .model import (CLAIM_EVIDENCE, FIELDS, ID_RE, LANGS, PLANNED_STATUSES, RELATED_FIELDS, SHORT_LIMITS,
-                    SOURCE_DATES, SOURCE_FIELDS, TEXT_LANGS, UNCONFIRMED, PartialDate, Vocabulary)
+from .model import (CLAIM_EVIDENCE, EXERCISE_ROW, FIELDS, ID_RE, LANGS, PERIOD_FIELDS, PERIOD_KINDS,
+                    PLANNED_STATUSES, RELATED_FIELDS, SHORT_LIMITS, SOURCE_DATES, SOURCE_FIELDS, TEXT_LANGS,
+                    UNCONFIRMED, PartialDate, Vocabulary)
 
 ERROR, WARNING = "error", "warning"
 
@@ -62,6 +63,10 @@ CODES: dict[str, tuple[str, str]] = {
     "missing-claimed-by": (ERROR, "A claimed or disputed event does not say whose claim it is"),
     "short-too-long": (WARNING, "A short chart label is too long to fit a chart"),
     "unconfirmed-in-future": (ERROR, "An event marked unconfirmed has not reached its date yet"),
+    # periods.yaml
+    "unknown-period-kind": (ERROR, "A period's kind is not administration, acting or exercise"),
+    "unknown-row": (ERROR, "A period's row is neither a country code nor \"exercise\""),
+    "overlapping-periods": (ERROR, "Two periods of the same row overlap (two leaders at once)"),
 }
 
 _SINGULAR = {"countries": "country", "themes": "theme", "type": "type", "status": "status",
@@ -440,6 +445,53 @@ def _pairs(text: str) -> set[str]:
 
 def _overlap(a: set, b: set) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+def validate_periods(records: list[Any], vocab: Vocabulary, locate: Locate, file: str = "") -> list[Problem]:
+    """Check the context periods of periods.yaml: the same field, date, text and source checks as
+    events, plus their kind, their row and overlaps within a row."""
+    checker = _Checker(vocab, locate, file, dt.date.today())
+    spans: dict[str, list[tuple[PartialDate, PartialDate | None, int, str]]] = {}
+    for i, rec in enumerate(records):
+        if not isinstance(rec, dict):
+            checker.add("not-a-mapping", f"each period must be a mapping (id: ..., row: ...), not a "
+                        f"{type(rec).__name__}", i)
+            continue
+        pid = rec.get("id") if isinstance(rec.get("id"), str) else ""
+        add = lambda code, msg, *path, i=i, pid=pid: checker.add(code, msg, i, path, pid)  # noqa: E731
+        for key in rec:
+            if key not in PERIOD_FIELDS:
+                add("unknown-field", f'"{key}" is not a field of a period{suggest(key, PERIOD_FIELDS)}', key)
+        for key, (required, hint) in PERIOD_FIELDS.items():
+            if required and key not in rec:
+                add("missing-field", f'add "{key}": {hint}')
+            elif key in rec and rec[key] in (None, "", [], {}) and key != "sources":
+                add("empty-value", f'"{key}" is empty; give {hint} or remove the line', key)
+        checker.check_id(rec, i, pid, add)
+        start, end = checker.check_date(rec, "start", add), checker.check_date(rec, "end", add)
+        if start and end and end.last < start.first:
+            add("end-before-start", f'end "{end.text}" is before start "{start.text}"; swap them', "end")
+        checker.check_text(rec, "label", add)
+        checker.check_sources(rec, add)
+        if rec.get("kind") not in (None, "") and rec["kind"] not in PERIOD_KINDS:
+            add("unknown-period-kind", f"kind {rec['kind']!r} is not one of {', '.join(PERIOD_KINDS)}"
+                f"{suggest(rec['kind'], PERIOD_KINDS)}", "kind")
+        row = rec.get("row")
+        if row not in (None, "") and row != EXERCISE_ROW and row not in vocab.countries:
+            add("unknown-row", f'row {row!r} is not a country code of the vocabulary (KR, JP, US...) nor '
+                f'"{EXERCISE_ROW}"{suggest(row, [*vocab.countries, EXERCISE_ROW])}', "row")
+        elif start and isinstance(row, str):
+            spans.setdefault(row, []).append((start, end, i, pid))
+    for row, items in spans.items():
+        _check_overlaps(checker, row, items)
+    return checker.problems
+
+
+def _check_overlaps(checker: "_Checker", row: str, items: list) -> None:
+    """Periods of one row may touch (a handover day) but not overlap."""
+    items = sorted(items, key=lambda s: (s[0].first, s[3]))
+    for (_, a_end, _, a_id), (b_start, _, j, b_id) in zip(items, items[1:]):
+        if a_end is None or a_end.last > b_start.first:
+            checker.add("overlapping-periods", f'"{b_id}" starts on {b_start.text}, before "{a_id}" in row '
+                        f"{row} ends; end one where the next starts", j, ("start",), b_id)
 
 
 _HTTP = re.compile(r"(?i:https?)://[^/?#\s]+(?:[/?#]\S*)?")

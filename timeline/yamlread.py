@@ -31,8 +31,9 @@ def read_trusted(path: str | Path) -> Any:
         return yaml.load(fh, Loader=yaml.CSafeLoader)
 
 
-def parse_log(data: bytes, path: str = "") -> tuple[list | None, dict, Any, list[Problem]]:
-    """Bytes -> (records, meta, locate, problems). records is None when the file cannot be read."""
+def parse_log(data: bytes, path: str = "", root_key: str = "events") -> tuple[list | None, dict, Any, list[Problem]]:
+    """Bytes -> (records, meta, locate, problems). records is None when the file cannot be read.
+    `root_key`: the list the file holds (`events:`, or `periods:` in periods.yaml)."""
     problems: list[Problem] = []
     no_locate = lambda i, p: (0, 0)  # noqa: E731
     if data.startswith(b"\xef\xbb\xbf"):
@@ -73,7 +74,7 @@ def parse_log(data: bytes, path: str = "") -> tuple[list | None, dict, Any, list
         if gc_was_enabled:
             gc.enable()
     if root is None:
-        problems.append(Problem("bad-root", "the file is empty; it needs `events:` followed by a list of events",
+        problems.append(Problem("bad-root", f"the file is empty; it needs `{root_key}:` followed by a list",
                                 path, 1, 1))
         return None, {}, no_locate, problems
     walker = _Walker(path, budget=len(data) + 10_000)
@@ -88,20 +89,20 @@ def parse_log(data: bytes, path: str = "") -> tuple[list | None, dict, Any, list
         return None, {}, no_locate, problems
     meta: dict = {}
     events_node = root
-    if isinstance(value, dict) and isinstance(value.get("events"), list):
+    if isinstance(value, dict) and isinstance(value.get(root_key), list):
         meta = value["meta"] if isinstance(value.get("meta"), dict) else {}
         problems.extend(validate_meta(meta, lambda sub: _locate(root, None, sub), path))
-        unknown = [k for k in value if k not in ("events", "meta")]
+        unknown = [k for k in value if k not in (root_key, "meta")]
         for key in unknown:
             problems.append(Problem("unknown-field", f'top-level key "{key}" is not known; the file holds '
-                                    f"`meta:` and `events:` only", path, *_key_mark(root, key)))
-        records = value["events"]
-        events_node = _mapping_get(root, "events")
+                                    f"`meta:` and `{root_key}:` only", path, *_key_mark(root, key)))
+        records = value[root_key]
+        events_node = _mapping_get(root, root_key)
     elif isinstance(value, list):
         records = value
     else:
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
-        problems.append(Problem("bad-root", "the top level must be `events:` followed by a list of events "
+        problems.append(Problem("bad-root", f"the top level must be `{root_key}:` followed by a list "
                                 "(each starting with `- id: ...`)", path, line, col))
         return None, meta, no_locate, problems
 
