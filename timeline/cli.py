@@ -8,11 +8,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 
 from .load import InvalidLog, load_events, load_vocab, log_updated, read_log
-from .export import FORMATS, TEMPLATES
+from .export import DOCUMENT_TEMPLATES, FORMATS, TEMPLATES
 from .query import FILTERS, GROUPS, Filters, filter_events
 from .text import UI_LANGS, t
 from .validate import errors, problems_json
@@ -23,7 +24,9 @@ EXAMPLES = {
     "validate": "python -m timeline validate events.yaml",
     "list": "python -m timeline list --country KP,RU --from 2025-06 --lang ja",
     "stats": "python -m timeline stats --theme japan-rok",
-    "export": "python -m timeline export --format png --out briefing.png --country KR,JP --template slide",
+    "export": "python -m timeline export --format png --out briefing.png --country KR,JP --template slide\n  "
+              "python -m timeline export --format docx --out briefing.docx --country KP,RU --from 2025-06 "
+              "--since 2026-11-01 --lang ja",
     "diff": "python -m timeline diff old.yaml events.yaml",
     "outlook": "python -m timeline outlook --months 6 --lang ja",
     "stamp": "python -m timeline stamp events.yaml",
@@ -145,9 +148,13 @@ def cmd_export(args) -> int:
         date = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
         raise UsageError(f"--date {args.date!r}: use YYYY-MM-DD")
-    briefing = export.Briefing(filter_events(report.events, filters, vocab), vocab, filters, args.lang, args.title, date,
-                               log_size=len(report.events), log_updated=log_updated(report.meta, report.events),
-                               group=args.group)
+    if args.since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.since):
+        raise UsageError(f"--since {args.since!r}: use YYYY-MM-DD")
+    if args.template in DOCUMENT_TEMPLATES and args.format != "pdf":
+        raise UsageError(f"--template {args.template} prints a document: use it with --format pdf")
+    briefing = export.Briefing(filter_events(report.events, filters, vocab), vocab, filters, args.lang, args.title,
+                               date, log_size=len(report.events), log_updated=log_updated(report.meta, report.events),
+                               group=args.group, log=report.events, since=args.since, all_events=args.all)
     try:
         data = export.export_bytes(briefing, args.format, args.template)
     except export.ExportError as exc:
@@ -313,11 +320,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_filter_args(p)
     p.add_argument("--format", required=True, choices=FORMATS)
     p.add_argument("--out", required=True, metavar="FILE", help="where to write (the folder must exist)")
-    p.add_argument("--template", choices=tuple(TEMPLATES), default="slide", help="chart size: slide (16:9), a4, square")
+    p.add_argument("--template", choices=tuple(TEMPLATES) + DOCUMENT_TEMPLATES, default="slide",
+                   help="chart size: slide (16:9), a4, square; a4-chronology (with --format pdf): the A4 briefing "
+                        "document (digest, chart, chronology, sources)")
     p.add_argument("--title", help="chart title (default: generated from the filters)")
     p.add_argument("--lang", choices=UI_LANGS, default="en")
     p.add_argument("--group", choices=GROUPS, default="country", help="timeline lanes")
     p.add_argument("--date", help="generation date printed on the export, YYYY-MM-DD (default: today)")
+    p.add_argument("--since", metavar="DATE", help="digest, docx, PDF and slides list the events added since DATE "
+                                                   "(YYYY-MM-DD)")
+    p.add_argument("--all", action="store_true", help="slide chronology of every event (default: importance 2 and 3)")
     p.set_defaults(func=cmd_export)
 
     p = command("diff", "what changed between two versions of the log: events added, removed and changed")
