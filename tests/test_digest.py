@@ -143,7 +143,7 @@ def test_japanese_reads_as_a_briefing(log, vocab):
     f = Filters(date_from="2025-06", countries=("KP", "RU"))
     d = digest.build_digest(log, f, vocab, "ja", TODAY, title="朝鮮半島情勢：北朝鮮・ロシア")
     md = digest.markdown(d)
-    assert md.startswith("## 主な動き：朝鮮半島情勢：北朝鮮・ロシア")
+    assert md.startswith("## 朝鮮半島情勢：北朝鮮・ロシア　主な動き")
     assert "期間：2025年6月1日 – 2026年11月28日" in md and "件増）" in md
     assert re.search(r"^- 20\d\d年\d+月\d+日(～\d+日)?　\S+", md, re.M)      # 年月日, then the event
     assert not re.search(r"。 \[\d+\]$", md, re.M)                               # 体言止め: no sentence full stop

@@ -32,7 +32,7 @@ def kp_ru_ja(real_log, vocab):
 
 def test_digest_export_is_markdown_of_the_view(kp_ru_ja):
     md = export.export_bytes(kp_ru_ja, "digest").decode()
-    assert md.startswith("## 主な動き：朝鮮半島情勢：北朝鮮・ロシア") and "### 主な出来事" in md and "### 出典" in md
+    assert md.startswith("## 朝鮮半島情勢：北朝鮮・ロシア　主な動き") and "### 主な出来事" in md and "### 出典" in md
     assert md == export.export_bytes(kp_ru_ja, "digest").decode()
     assert export.file_name(kp_ru_ja, "digest").endswith("-kp-ru.md")
 
@@ -139,7 +139,14 @@ def test_cli_writes_documents_and_checks_options(tmp_path, capsys):
     out = tmp_path / "d.md"
     args = ["export", "--events", str(DATA / "valid.yaml"), "--out", str(out), "--date", "2026-11-28"]
     assert main(args + ["--format", "digest", "--since", "2026-01-01", "--lang", "ja"]) == 0
-    assert out.read_text().startswith("## 主な動き")
+    assert out.read_text().splitlines()[0] == "## 朝鮮半島情勢：出来事　主な動き"
     assert main(args + ["--format", "digest", "--since", "June"]) == 2
     assert main(args + ["--format", "docx", "--template", "a4-chronology"]) == 2
     assert "use it with --format pdf" in capsys.readouterr().err
+
+
+def test_without_the_whole_log_the_digest_does_not_compare(real_log, vocab):
+    view = filter_events(real_log, KP_RU, vocab)
+    md = export.export_bytes(export.Briefing(view, vocab, KP_RU, "en", date=TODAY), "digest").decode()
+    assert "Events: 50\n" in md and "previous period" not in md
+    assert "previous period 28" in export.export_bytes(briefing(real_log, vocab, KP_RU, "en"), "digest").decode()

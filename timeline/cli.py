@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .load import InvalidLog, load_events, load_vocab, log_updated, read_log
-from .export import DOCUMENT_TEMPLATES, FORMATS, TEMPLATES
+from .export import DOCUMENT_FORMATS, DOCUMENT_TEMPLATES, FORMATS, TEMPLATES
 from .query import FILTERS, GROUPS, Filters, filter_events
 from .text import UI_LANGS, t
 from .validate import errors, problems_json
@@ -318,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", "export the filtered events as a briefing chart, table or slide pack")
     _events_arg(p)
     add_filter_args(p)
-    p.add_argument("--format", required=True, choices=FORMATS)
+    p.add_argument("--format", required=True, choices=FORMATS + DOCUMENT_FORMATS)
     p.add_argument("--out", required=True, metavar="FILE", help="where to write (the folder must exist)")
     p.add_argument("--template", choices=tuple(TEMPLATES) + DOCUMENT_TEMPLATES, default="slide",
                    help="chart size: slide (16:9), a4, square; a4-chronology (with --format pdf): the A4 briefing "

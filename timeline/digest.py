@@ -131,12 +131,13 @@ def added_since(view: pd.DataFrame, since: str) -> pd.DataFrame:
 
 def build_digest(log: pd.DataFrame, filters: Filters, vocab: Vocabulary, lang: str = "en",
                  today: dt.date | None = None, since: str | None = None, title: str | None = None,
-                 top: int = TOP, numbered: tuple[str, ...] = (), note_sources: int | None = NOTE_SOURCES) -> Digest:
+                 top: int = TOP, numbered: tuple[str, ...] = (), note_sources: int | None = NOTE_SOURCES,
+                 compare: bool = True) -> Digest:
     """The digest of the view `filters` over the whole `log` (the log gives the previous period).
 
     `numbered`: event ids that take the first note numbers, in order (a document numbers its
     chronology first, so the digest's points refer to the same notes); `note_sources`: sources per
-    note (None: all).
+    note (None: all); `compare`: False when `log` holds only the view (nothing to compare with).
     """
     today = today or dt.date.today()
     view = filter_events(log, filters, vocab)
@@ -144,7 +145,7 @@ def build_digest(log: pd.DataFrame, filters: Filters, vocab: Vocabulary, lang: s
     lo, hi = period if period else (None, pd.Timestamp(today))
     done = developments(view, lo, hi)
     before, prev = None, None
-    if filters.date_from and period:
+    if compare and filters.date_from and period:
         prev = previous_period(lo, hi)
         undated = dataclasses.replace(filters, date_from=prev[0].date().isoformat(),
                                       date_to=prev[1].date().isoformat())

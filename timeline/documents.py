@@ -36,10 +36,11 @@ PRINT_TIMEOUT = 60   # seconds for Chromium to print the chronology
 
 def briefing_digest(b: Briefing, numbered: tuple[str, ...] | None = None) -> digests.Digest:
     """The digest of the briefing's view. A document passes the ids of its chronology as `numbered`: they
-    take the first notes, in order."""
+    take the first notes, in order. Without the whole log (`b.log`) there is no previous period to compare
+    with, and "ahead" sees only the view's own events."""
     log = b.log if b.log is not None else b.df
     return digests.build_digest(log, b.filters, b.vocab, b.lang, b.date, b.since, title=b.heading(),
-                                numbered=numbered or ())
+                                numbered=numbered or (), compare=b.log is not None)
 
 
 def document_bytes(b: Briefing, fmt: str, template: str = "a4-chronology") -> bytes:
@@ -241,7 +242,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 th { background: #2c3e50; color: #fff; text-align: left; padding: 1.2mm 1.5mm; }
 td { border-bottom: 0.5px solid #bbb; padding: 1.2mm 1.5mm; vertical-align: top; }
 td.date { white-space: nowrap; width: 28mm; } td.n { width: 7mm; color: #555; text-align: right; }
-td.countries { width: 28mm; }
+td.countries { width: 40mm; }
 ol.notes { font-size: 7.5pt; padding-left: 7mm; color: #333; } ol.notes li { word-break: break-all; }
 """
 

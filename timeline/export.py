@@ -31,7 +31,8 @@ from .query import Filters, describe_filters
 from .tables import chronology, header, publishers
 from .text import join, t
 
-FORMATS = ("png", "svg", "pdf", "html", "csv", "xlsx", "md", "pptx", "digest", "docx")
+FORMATS = ("png", "svg", "pdf", "html", "csv", "xlsx", "md", "pptx")
+DOCUMENT_FORMATS = ("digest", "docx")      # briefing documents (timeline.documents); labels: text.yaml format.*
 EXTENSIONS = {"digest": "md"}              # formats whose file type has another name
 DOCUMENT_TEMPLATES = ("a4-chronology",)   # PDF templates that print a document rather than a chart
 
@@ -342,8 +343,8 @@ def _md(text: str) -> str:
 
 def export_bytes(b: Briefing, fmt: str, template: str = "slide") -> bytes:
     """Bytes of one export format for the briefing's events."""
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt not in FORMATS + DOCUMENT_FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS + DOCUMENT_FORMATS)}")
     if fmt in ("digest", "docx", "pptx") or (fmt == "pdf" and template in DOCUMENT_TEMPLATES):
         from . import documents  # the documents compose this module's charts
 

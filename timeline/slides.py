@@ -78,16 +78,16 @@ def _words(text: str) -> list[str]:
     return out + ([word] if word else [])
 
 
-def text_height(paragraphs: list[tuple[str, float]], width_emu: int) -> int:
-    """EMU height of (text, size) paragraphs in a box `width_emu` wide, insets included."""
-    pts = sum(text_lines(text, size, width_emu) * size * LINE for text, size in paragraphs)
+def text_height(paragraphs: list[tuple], width_emu: int) -> int:
+    """EMU height of (text, size[, space before in pt]) paragraphs in a box `width_emu` wide, insets included."""
+    pts = sum(text_lines(text, size, width_emu) * size * LINE + sum(before) for text, size, *before in paragraphs)
     return int(pts * EMU_PER_PT) + 2 * INSET_Y
 
 
 def shape_fits(shape) -> bool:
     """Whether a text box's text fits its height (by `text_height`), read back from the slide."""
-    paras = [(p.text, max((r.font.size.pt for r in p.runs if r.font.size), default=18)) for p in
-             shape.text_frame.paragraphs]
+    paras = [(p.text, max((r.font.size.pt for r in p.runs if r.font.size), default=18),
+              p.space_before.pt if p.space_before is not None else 0) for p in shape.text_frame.paragraphs]
     return text_height(paras, shape.width) <= shape.height
 
 
@@ -99,6 +99,7 @@ class Para:
     size: float
     bold: bool = False
     color: str | None = None
+    gap: float = 0.0            # space before the paragraph, in em
 
 
 def _font(run, size: float, lang: str, bold: bool = False, color: str | None = None) -> None:
@@ -119,12 +120,16 @@ def _font(run, size: float, lang: str, bold: bool = False, color: str | None = N
 
 
 def add_text(slide, paras: list[Para], left: int, top: int, width: int, height: int, lang: str):
+    from pptx.util import Pt
+
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
     for k, p in enumerate(paras):
         para = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
         _font(para.add_run(), p.size, lang, p.bold, p.color)
+        if p.gap:
+            para.space_before = Pt(p.size * p.gap)
         para.runs[0].text = p.text
     return box
 
@@ -141,11 +146,11 @@ def scaled(paras: list[Para], size: float) -> list[Para]:
     below 12 pt)."""
     sizes = [p.size for p in paras]
     base = max(sorted(set(sizes)), key=sizes.count) if paras else MIN_PT
-    return [Para(p.text, max(MIN_PT, p.size - base + size), p.bold, p.color) for p in paras]
+    return [Para(p.text, max(MIN_PT, p.size - base + size), p.bold, p.color, p.gap) for p in paras]
 
 
 def fits(paras: list[Para], width: int, height: int) -> bool:
-    return text_height([(p.text, p.size) for p in paras], width) <= height
+    return text_height([(p.text, p.size, p.size * p.gap) for p in paras], width) <= height
 
 
 def paginate(paras: list[Para], width: int, height: int, sizes=(18, 16, 14, 13, MIN_PT)) -> list[list[Para]]:
@@ -220,11 +225,12 @@ def _digest_slides(prs, d: digests.Digest) -> None:
     is ahead. Dated points carry their note numbers."""
     lang = d.lang
     first = [Para(x, 14, color="555555") for x in digests.period_lines(d)]
-    first += [Para(t("digest.bullet", lang) + x, 16) for x in digests.headline_lines(d)]
+    first += [Para(t("digest.bullet", lang) + x, 16, gap=0.3 if k == 0 else 0)
+              for k, x in enumerate(digests.headline_lines(d))]
     rest: list[Para] = []
     for k, (title, pts, empty) in enumerate(digests.sections(d)):
         paras = first if k == 0 else rest
-        paras.append(Para(title, 18, True, "1F2D3D"))
+        paras.append(Para(title, 18, True, "1F2D3D", gap=0.5))
         paras += [Para(t("digest.bullet", lang) + digests.point_line(p, lang), 16) for p in pts] or [Para(empty, 16)]
         if pts is d.new and d.new_total > len(d.new):
             paras.append(Para(t("digest.bullet", lang) + t("digest.more", lang, n=d.new_total - len(d.new)), 16))
@@ -256,7 +262,8 @@ def _chronology_slides(prs, b: Briefing, rows, d: digests.Digest) -> None:
     pages = _table_pages(heads, values)
     even = _table_pages(heads, values, per_page=-(-len(values) // max(1, len(pages))))
     pages = even if len(even) == len(pages) else pages   # as many rows on each page as the height allows
-    title = t("export.chronology", lang) if b.all_events else t("doc.major_only", lang)
+    every = b.all_events or b.filters.min_importance >= CHRONOLOGY_MIN_IMPORTANCE
+    title = t("export.chronology", lang) if every else t("doc.major_only", lang)
     for k, chunk in enumerate(pages):
         label = f"{title} ({k + 1}/{len(pages)})" if len(pages) > 1 else title
         _table(new_slide(prs, label, lang), [heads] + chunk, lang)
