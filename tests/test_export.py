@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from timeline import export
+from timeline import export, outputs
 from timeline.query import Filters, filter_events
 
 from .conftest import TODAY
@@ -118,21 +118,18 @@ def test_html_is_self_contained(briefing):
     assert "Plotly.newPlot" in page and "Korean Peninsula: events" in page
 
 
-def test_pptx_slides_and_table_rows(valid_df, vocab, monkeypatch):
+def test_pptx_slides_and_table_rows(valid_df, vocab):
     from pptx import Presentation
 
-    monkeypatch.setattr(export, "ROWS_PER_SLIDE", 2)
-    data = export.export_bytes(export.Briefing(valid_df, vocab, date=TODAY), "pptx")
-    prs = Presentation(io.BytesIO(data))
-    slides = list(prs.slides)
-    # title, chart, 2 chronology pages (3 events, 2 per page), 1 sources page
+    data = outputs.export_bytes(export.Briefing(valid_df, vocab, date=TODAY), "pptx")
+    slides = list(Presentation(io.BytesIO(data)).slides)
+    # title, key developments, chart, chronology (importance 2 and 3: all three events), sources
     assert len(slides) == 5
     assert "Korean Peninsula: events" in slides[0].shapes[0].text_frame.text
-    assert slides[1].shapes[0].shape_type == 13  # picture
-    tables = [s.table for slide in slides[2:4] for s in slide.shapes if s.has_table]
-    assert [len(t.rows) for t in tables] == [3, 2]  # header + rows
-    assert tables[0].cell(1, 1).text == "Snap presidential election"
-    assert "https://www.reuters.com/example" in " ".join(s.text_frame.text for s in slides[4].shapes)
+    assert slides[2].shapes[0].shape_type == 13  # picture
+    tables = [s.table for s in slides[3].shapes if s.has_table]
+    assert len(tables[0].rows) == 4 and tables[0].cell(1, 1).text == "Snap presidential election"
+    assert "https://www.reuters.com/example" in slides[4].notes_slide.notes_text_frame.text
 
 
 def test_missing_browser_gives_the_documented_error(briefing, monkeypatch):

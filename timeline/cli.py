@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from .export import CHARTS, FORMATS, TEMPLATES
+from .export import ALL_FORMATS, CHARTS, DOCUMENT_TEMPLATES, TEMPLATES
 from .labels import COUNTS
 from .load import (PERIODS_PATH, InvalidLog, is_periods_file, load_events, load_periods, load_vocab, log_updated,
                    parse_log, read_log, read_periods, read_text)
@@ -31,7 +31,9 @@ EXAMPLES = {
     "validate": "python -m timeline validate events.yaml",
     "list": "python -m timeline list --country KP,RU --from 2025-06 --lang ja",
     "stats": "python -m timeline stats --theme japan-rok",
-    "export": "python -m timeline export --format png --out briefing.png --country KR,JP --template slide",
+    "export": "python -m timeline export --format png --out briefing.png --country KR,JP --template slide\n  "
+              "python -m timeline export --format docx --out briefing.docx --country KP,RU --from 2025-06 "
+              "--since 2026-11-01 --lang ja",
     "diff": "python -m timeline diff old.yaml events.yaml",
     "outlook": "python -m timeline outlook --months 6 --lang ja",
     "stamp": "python -m timeline stamp events.yaml",
@@ -168,7 +170,7 @@ def cmd_stats(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from . import export
+    from . import export, outputs
 
     vocab = load_vocab()
     report = read_log(args.events, vocab)
@@ -179,6 +181,10 @@ def cmd_export(args) -> int:
         date = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
         raise UsageError(f"--date {args.date!r}: use YYYY-MM-DD")
+    if args.since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.since):
+        raise UsageError(f"--since {args.since!r}: use YYYY-MM-DD")
+    if args.template in DOCUMENT_TEMPLATES and args.format != "pdf":
+        raise UsageError(f"--template {args.template} prints a document: use it with --format pdf")
     known = set(report.events["id"])
     forced = _csv_list(args.label)
     unknown = [i for i in forced if i not in known]
@@ -190,9 +196,10 @@ def cmd_export(args) -> int:
                                group=args.group, **export.log_facts(report.meta, report.events, args.lang, date),
                                include_past=args.past, labels=args.labels, label_ids=forced,
                                periods=list(load_periods(args.periods)) if args.bands else None,
-                               compare_to=_compare_window(args.compare_to), full=report.events)
+                               compare_to=_compare_window(args.compare_to), log=report.events,
+                               since=args.since, all_events=args.all)
     try:
-        data = export.export_bytes(briefing, args.format, args.template, chart=args.chart)
+        data = outputs.export_bytes(briefing, args.format, args.template, chart=args.chart)
     except export.ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -518,9 +525,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", "export the filtered events as a briefing chart, table or slide pack")
     _events_arg(p)
     add_filter_args(p)
-    p.add_argument("--format", required=True, choices=FORMATS)
+    p.add_argument("--format", required=True, choices=ALL_FORMATS)
     p.add_argument("--out", required=True, metavar="FILE", help="where to write (the folder must exist)")
-    p.add_argument("--template", choices=tuple(TEMPLATES), default="slide", help="chart size: slide (16:9), a4, square")
+    p.add_argument("--template", choices=tuple(TEMPLATES) + DOCUMENT_TEMPLATES, default="slide",
+                   help="chart size: slide (16:9), a4, square; a4-chronology (with --format pdf): the A4 briefing "
+                        "document (digest, chart, chronology, sources)")
     p.add_argument("--title", help="chart title (default: generated from the filters)")
     p.add_argument("--lang", choices=UI_LANGS, default="en")
     p.add_argument("--group", choices=GROUPS, default="country", help="timeline lanes")
@@ -541,6 +550,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="timeline (default), or compare: this window against the one before it")
     g.add_argument("--compare-to", metavar="FROM..TO",
                    help="the earlier window for --chart compare (default: the same length just before)")
+    p.add_argument("--since", metavar="DATE", help="digest, docx, PDF and slides list the events added since DATE "
+                                                   "(YYYY-MM-DD)")
+    p.add_argument("--all", action="store_true", help="slide chronology of every event (default: importance 2 and 3)")
     p.set_defaults(func=cmd_export)
 
     p = command("diff", "what changed between two versions of the log: events added, removed and changed")

@@ -30,11 +30,14 @@ from .load import log_updated
 from .model import Vocabulary
 from .outlook import coverage_of
 from .query import Filters, describe_filters
-from .tables import all_sources, chronology, header, publishers, source_line
+from .tables import chronology, header, publishers
 from .text import join, t
 
-FORMATS = ("png", "svg", "pdf", "html", "csv", "xlsx", "md", "pptx", "ics", "timelinejs")
-EXTENSIONS = {"timelinejs": "json"}   # file name ending when it is not the format's name
+FORMATS = ("png", "svg", "pdf", "html", "csv", "xlsx", "md", "ics", "timelinejs")   # made here
+DOCUMENT_FORMATS = ("pptx", "digest", "docx")   # briefing documents, made by timeline.documents and .slides
+ALL_FORMATS = FORMATS + DOCUMENT_FORMATS        # every format timeline.outputs makes
+EXTENSIONS = {"timelinejs": "json", "digest": "md"}   # file name ending when it is not the format's name
+DOCUMENT_TEMPLATES = ("a4-chronology",)   # PDF templates that print a document rather than a chart
 CHARTS = ("timeline", "compare")     # what a PNG/SVG/PDF chart shows
 
 
@@ -77,7 +80,9 @@ class Briefing:
     label_ids: tuple[str, ...] = ()      # events always labelled
     periods: list | None = None          # context bands (load.load_periods); None or [] for none
     compare_to: tuple[str, str] | None = None   # the comparison's earlier window (default: the one before)
-    full: pd.DataFrame | None = None     # the whole log (the comparison needs the events before the window)
+    log: pd.DataFrame | None = None      # the whole log (the digest and the comparison look at the periods around the view)
+    since: str | None = None             # the digest lists events added since this date
+    all_events: bool = False             # slide chronology of every event (default: importance 2 and 3)
 
     def __post_init__(self):
         self.date = self.date or dt.date.today()
@@ -241,7 +246,7 @@ def comparison_chart(b: Briefing, template: str = "slide") -> go.Figure:
     from . import compare
 
     tpl = _template(template)
-    full = b.full if b.full is not None else b.df
+    full = b.log if b.log is not None else b.df
     c = compare.compare(full, b.filters, b.vocab, b.date, b.compare_to)
     footer = _esc_keep_br(b.footer(110 if tpl.width < 1000 else 170))
     return compare.comparison_figure(c, b.vocab, b.lang, tpl.width, tpl.height,
@@ -434,103 +439,15 @@ def _md(text: str) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
-# -- the slide pack -----------------------------------------------------------------------------------
-
-ROWS_PER_SLIDE = 8
-SOURCES_PER_SLIDE = 12
-
-
-def pptx_bytes(b: Briefing) -> bytes:
-    """Title slide, chart slide, paginated chronology slides, and the sources cited."""
-    from pptx import Presentation
-    from pptx.util import Emu
-
-    chart = render_image(briefing_figure(b, "slide"), "png", "slide")
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9
-    blank = prs.slide_layouts[6]
-    W, H = prs.slide_width, prs.slide_height
-    margin = Emu(457200)
-    lang = b.lang
-
-    def text_box(slide, text, top, size, bold=False, height=Emu(600000), color=None):
-        box = slide.shapes.add_textbox(margin, top, W - 2 * margin, height)
-        frame = box.text_frame
-        frame.word_wrap = True
-        for k, line in enumerate(text.split("\n")):
-            para = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
-            run = para.add_run()
-            run.text = line
-            _font(run, size, bold, color)
-        return box
-
-    s = prs.slides.add_slide(blank)
-    text_box(s, b.heading(), Emu(2000000), 36, bold=True, height=Emu(1200000))
-    text_box(s, f"{t('export.filters', lang)}{t('sep', lang)}{b.subtitle()}",
-             Emu(3300000), 16, height=Emu(900000))
-    text_box(s, b.footer(200).replace("<br>", "\n"), Emu(4400000), 12, height=Emu(900000))
-
-    s = prs.slides.add_slide(blank)
-    s.shapes.add_picture(io.BytesIO(chart), 0, 0, width=W, height=H)
-
-    rows = chronology(b.df, b.vocab, b.lang, with_summary=False)
-    pages = max(1, -(-len(rows) // ROWS_PER_SLIDE))
-    for page in range(pages):
-        chunk = rows.iloc[page * ROWS_PER_SLIDE:(page + 1) * ROWS_PER_SLIDE]
-        s = prs.slides.add_slide(blank)
-        text_box(s, f"{t('export.chronology', lang)} ({page + 1}/{pages})", Emu(250000), 24, bold=True)
-        table = s.shapes.add_table(len(chunk) + 1, 4, margin, Emu(1000000), W - 2 * margin,
-                                   Emu(400000 * (len(chunk) + 1))).table
-        for j, (head, width) in enumerate(zip([header(c, lang) for c in ("date", "title", "countries", "type")],
-                                              (2000000, 6100000, 1800000, 1377600))):
-            table.columns[j].width = Emu(width)
-            table.cell(0, j).text = head
-            _font(table.cell(0, j).text_frame.paragraphs[0].runs[0], 13, True, "FFFFFF")
-        for i, r in enumerate(chunk.itertuples(index=False), start=1):
-            for j, value in enumerate((r.date, r.title, r.countries, r.type)):
-                table.cell(i, j).text = str(value)
-                _font(table.cell(i, j).text_frame.paragraphs[0].runs[0], 12)
-
-    sources = [source_line(x) for x in all_sources(b.df)]
-    spages = max(1, -(-len(sources) // SOURCES_PER_SLIDE))
-    for page in range(spages):
-        s = prs.slides.add_slide(blank)
-        text_box(s, f"{t('export.cited', lang)} ({page + 1}/{spages})", Emu(250000), 24, bold=True)
-        chunk = sources[page * SOURCES_PER_SLIDE:(page + 1) * SOURCES_PER_SLIDE]
-        text_box(s, "\n".join(chunk) or "—", Emu(1000000), 11, height=Emu(5400000))
-    prs.core_properties.title = b.heading()
-    prs.core_properties.created = dt.datetime.combine(b.date, dt.time())
-    prs.core_properties.modified = prs.core_properties.created
-    prs.core_properties.last_modified_by = "timeline"
-    buf = io.BytesIO()
-    prs.save(buf)
-    return buf.getvalue()
-
-
-def _font(run, size, bold=False, color=None):
-    from pptx.dml.color import RGBColor
-    from pptx.util import Pt
-
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.name = "Noto Sans CJK JP"
-    if color:
-        run.font.color.rgb = RGBColor.from_string(color)
-    rpr = run._r.get_or_add_rPr()  # east-asian glyphs take their font from <a:ea>
-    ea = rpr.find("{http://schemas.openxmlformats.org/drawingml/2006/main}ea")
-    if ea is None:
-        ea = rpr.makeelement("{http://schemas.openxmlformats.org/drawingml/2006/main}ea", {})
-        rpr.append(ea)
-    ea.set("typeface", "Noto Sans CJK JP")
-
-
 # -- one entry point ----------------------------------------------------------------------------------
 
 def export_bytes(b: Briefing, fmt: str, template: str = "slide", chart: str = "timeline") -> bytes:
-    """Bytes of one export format for the briefing's events; `chart` (png, svg, pdf): the labelled
-    timeline or the period comparison."""
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    """Bytes of one chart, table or feed format (FORMATS) for the briefing's events; `chart` (png,
+    svg, pdf): the labelled timeline or the period comparison. `timeline.outputs.export_bytes` makes
+    every format, the briefing documents included."""
+    if fmt not in FORMATS or (fmt == "pdf" and template in DOCUMENT_TEMPLATES):
+        raise ExportError(f"{fmt} ({template}) is not a chart or table format; timeline.outputs.export_bytes "
+                          f"makes every format")
     if chart not in CHARTS:
         raise ExportError(f"unknown chart {chart!r}; use one of {', '.join(CHARTS)}")
     if fmt in ("png", "svg", "pdf"):
@@ -544,9 +461,7 @@ def export_bytes(b: Briefing, fmt: str, template: str = "slide", chart: str = "t
         return markdown_text(b).encode("utf-8")
     if fmt == "xlsx":
         return xlsx_bytes(b)
-    if fmt in ("ics", "timelinejs"):
-        return feed_bytes(b, fmt)
-    return pptx_bytes(b)
+    return feed_bytes(b, fmt)
 
 
 def feed_bytes(b: Briefing, fmt: str, app_url: str = "") -> bytes:

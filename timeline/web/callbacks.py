@@ -10,7 +10,7 @@ import json
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback_context, dcc, html, no_update
 
-from .. import export, figures, tables
+from .. import export, figures, outputs, tables
 from ..outlook import coverage_of, outlook_events, past_due
 from ..query import (FILTER_BY_NAME, TABS, Filters, ViewState, filter_events, preset_window, state_from_query,
                      state_to_query)
@@ -368,7 +368,7 @@ def _register_export(app, source: LogSource, today_fn) -> None:
         briefing = briefing_of(source, state, today_fn())
         fmt = trigger["fmt"]
         try:
-            data = export.export_bytes(briefing, fmt, template or "slide")
+            data = outputs.export_bytes(briefing, fmt, template or "slide")
         except export.ExportError as exc:
             return no_update, dbc.Alert(t("app.export_failed", state.lang, error=exc), color="danger",
                                         dismissable=True, className="py-2 small")

@@ -8,7 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from ..export import FORMATS, TEMPLATES
+from ..export import ALL_FORMATS, TEMPLATES
 from ..model import Vocabulary
 from ..query import GROUPS, OUTLOOK_MONTHS, TABS, ViewState
 from ..text import UI_LANGS, t
@@ -124,7 +124,7 @@ def header(lang: str, currency=None) -> dbc.Navbar:
         label=label("app.export", lang), color="primary", size="sm", align_end=True, className="ms-2",
         id=ids.EXPORT_MENU,
         children=[dbc.DropdownMenuItem(t(f"format.{f}", lang), id={"type": ids.EXPORT_ITEM, "fmt": f})
-                  for f in FORMATS]
+                  for f in ALL_FORMATS]
         + [dbc.DropdownMenuItem(divider=True),
            # a header item, not a button: the size chooser is a control of its own inside the menu
            dbc.DropdownMenuItem(html.Div([label("app.template", lang, className="small me-2"),
