@@ -45,6 +45,7 @@ def register(app, source: LogSource, today=None):
     today_fn = (lambda: today) if today else dt.date.today
     render = _register_render(app, source, today_fn)
     _register_sync(app, source, today_fn)
+    _register_zoom(app, source)
     _register_panels(app, source, today_fn)
     _register_language(app, source.vocab)
     _register_export(app, source, today_fn)
@@ -61,25 +62,29 @@ def _register_sync(app, source: LogSource, today_fn) -> None:
         Output(ids.EVENT, "data", allow_duplicate=True), Output(ids.NOTES, "children"),
         Input(ids.URL, "search"), *[Input(c, p) for c, p in CONTROLS], Input(ids.PRESET, "value"),
         Input(ids.EVENT, "data"), Input(ids.CLEAR, "n_clicks"), Input(ids.CLEAR_EMPTY, "n_clicks"),
-        Input(ids.TIMELINE, "relayoutData"),
+        State(ids.PRERENDERED, "data"),
         prevent_initial_call="initial_duplicate",
     )
     def sync(search, *values):
         n = len(CONTROLS)
-        controls, (preset, event, _c1, _c2, relayout) = list(values[:n]), values[n:]
-        trigger = callback_context.triggered_id
+        controls, (preset, event, _c1, _c2, prerendered) = list(values[:n]), values[n:]
+        fired = set(callback_context.triggered_prop_ids.values())  # every input that changed at once
         keep = [no_update] * n
         current, notes = state_of(search, source)
         # the page's first call lists every input that has a value; the URL then decides
-        if trigger is None or "url.search" in callback_context.triggered_prop_ids:
+        if not fired or ids.URL in fired:
+            # a page rendered from its URL already shows these controls: leave them, so that what
+            # the user types before this first call is not overwritten
+            if len(fired) != 1 and prerendered:
+                # the controls show the URL's view, plus whatever was changed before this call
+                typed, _ = _state_from_controls(controls, current, event, source)
+                search_out = state_to_query(typed) if typed != current else no_update
+                return (search_out, *keep, None, current.event, _notes(notes))
             return (no_update, *_controls_from_state(current), None, current.event, _notes(notes))
-        if trigger in (ids.CLEAR, ids.CLEAR_EMPTY):
+        if fired & {ids.CLEAR, ids.CLEAR_EMPTY}:
             state = ViewState(lang=current.lang, group=current.group, tab=current.tab, months=current.months)
             return (state_to_query(state), *_controls_from_state(state), None, None, None)
-        if trigger == ids.TIMELINE:
-            zoomed = _zoom(current, relayout)
-            return (state_to_query(zoomed) if zoomed != current else no_update, *keep, no_update, no_update,
-                    no_update)
+        trigger = ids.PRESET if ids.PRESET in fired else next(iter(fired))
         if trigger == ids.PRESET:
             lo, hi = preset_window(preset, today_fn())
             for name, value in (("date_from", lo), ("date_to", hi)):
@@ -89,6 +94,17 @@ def _register_sync(app, source: LogSource, today_fn) -> None:
         # typing a date by hand leaves the preset buttons
         out_preset = None if trigger in (ids.DATE_FROM, ids.DATE_TO) else no_update
         return (state_to_query(state), *keep, out_preset, no_update, _notes(notes))
+
+
+def _register_zoom(app, source: LogSource) -> None:
+    # its own callback: Dash drops a callback's answer when the same callback fires again before it
+    # arrives, so a relayout (Plotly sends one after every draw) must not share the controls' callback
+    @app.callback(Output(ids.URL, "search", allow_duplicate=True), Input(ids.TIMELINE, "relayoutData"),
+                  State(ids.URL, "search"), prevent_initial_call=True)
+    def zoom(relayout, search):
+        current, _ = state_of(search, source)
+        zoomed = _zoom(current, relayout)
+        return state_to_query(zoomed) if zoomed != current else no_update
 
 
 def _zoom(state: ViewState, relayout: dict | None) -> ViewState:

@@ -159,7 +159,6 @@ def table_grid() -> dag.AgGrid:
                          "ensureDomOrder": True},
         defaultColDef={"sortable": True, "resizable": True},
         getRowId="params.data.id", columnSize="responsiveSizeToFit",
-        eventListeners={"cellKeyDown": ["openOnKey(params, setEventData)"]},
         style={"height": "70vh"})
 
 
