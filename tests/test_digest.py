@@ -107,11 +107,25 @@ def test_ahead_lists_exactly_the_planned_events_in_range(log, vocab, f, today):
     assert [p.id for p in d.past_due] == [i for _, i in past]
 
 
-def test_ahead_is_not_empty_somewhere_and_past_due_says_outcome_not_confirmed(log, vocab):
-    d = digest.build_digest(log, Filters(), vocab, "en", dt.date(2026, 6, 1))
-    assert d.ahead and all("(Scheduled)" in p.text or "(Expected)" in p.text for p in d.ahead)
+def test_ahead_names_the_status_and_past_due_says_outcome_not_confirmed(log, vocab):
+    planned = log[log["status"].isin(["scheduled", "expected"])]
+    assert not planned.empty, "the log has no scheduled or expected event to look ahead to"
+    today = (planned["start"].min() - pd.Timedelta(days=1)).date()   # the day before the first planned event
+    d = digest.build_digest(log, Filters(), vocab, "en", today)
+    assert d.ahead and all(p.text.endswith(("(Scheduled)", "(Expected)")) for p in d.ahead)
+    past = log[log["status"].isin(PENDING) & (log["stop"] < pd.Timestamp(TODAY))]
     d = digest.build_digest(log, Filters(), vocab, "ja", TODAY)
-    assert d.past_due and all("結果未確認" in p.text for p in d.past_due)
+    assert [p.id for p in d.past_due] == list(past.sort_values(["start", "id"])["id"]) and d.past_due
+    assert all(p.text.count("結果未確認") == 1 for p in d.past_due)        # "unconfirmed" is not said twice
+
+
+def test_an_empty_ahead_says_so_and_how_far_the_log_reaches(log, vocab):
+    after = (log["stop"].max() + pd.Timedelta(days=1)).date()      # every event of the log is over
+    d = digest.build_digest(log, Filters(), vocab, "en", after, through="12 Jun 2026")
+    assert not d.ahead
+    assert "Nothing scheduled or expected in the log, which is complete through 12 Jun 2026." in digest.markdown(d)
+    d = digest.build_digest(log, Filters(), vocab, "ja", after)
+    assert "予定・見込みの出来事なし" in digest.plain_text(d)
 
 
 def test_unconfirmed_events_are_past_due_not_developments(log, vocab):

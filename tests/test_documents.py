@@ -3,6 +3,7 @@ import io
 import re
 import subprocess
 
+import pandas as pd
 import pytest
 
 from timeline import export, outputs, slides
@@ -116,16 +117,27 @@ def test_kp_ru_slide_pack_is_short_dated_and_fits(real_log, vocab, lang):
     assert checked > 10
 
 
-def test_slides_list_major_events_unless_all(real_log, vocab):
+def test_slides_list_the_most_important_major_events_unless_all(real_log, vocab):
     from pptx import Presentation
 
-    def rows(b):
+    def listed(b):
         prs = Presentation(io.BytesIO(outputs.export_bytes(b, "pptx")))
-        return sum(len(s.table.rows) - 1 for slide in prs.slides for s in slide.shapes if s.has_table)
+        texts = [s.text_frame.text for slide in prs.slides for s in slide.shapes if s.has_text_frame]
+        rows = [[c.text for c in r.cells] for slide in prs.slides for s in slide.shapes if s.has_table
+                for r in list(s.table.rows)[1:]]
+        return rows, texts
 
-    assert rows(briefing(real_log, vocab, KP_RU, "en")) == int((briefing(real_log, vocab, KP_RU, "en").df[
-        "importance"] >= 2).sum())
-    assert rows(briefing(real_log, vocab, KP_RU, "en", all_events=True)) == 53
+    b = briefing(real_log, vocab, KP_RU, "en")
+    major = b.df[b.df["importance"] >= 2]
+    ranked = major.sort_values(["importance", "start", "id"], ascending=[False, False, True])
+    expected = b.df[b.df.index.isin(ranked.head(slides.CHRONOLOGY_ROWS).index)]      # in date order
+    rows, texts = listed(b)
+    assert [r[1] for r in rows] == list(expected["title_en"])
+    assert len(b.df) > len(expected)
+    assert f"{len(expected)} of the {len(b.df)} events in this view" in "\n".join(texts)
+    rows, texts = listed(briefing(real_log, vocab, KP_RU, "en", all_events=True))
+    assert [r[1] for r in rows] == list(b.df["title_en"])
+    assert not any("events in this view" in x for x in texts)
 
 
 def test_fit_estimate_counts_cjk_as_wider_than_latin():
@@ -145,8 +157,23 @@ def test_cli_writes_documents_and_checks_options(tmp_path, capsys):
     assert "use it with --format pdf" in capsys.readouterr().err
 
 
+def developments(df, lo, hi):
+    """The digest's count by pandas: events with a known outcome overlapping [lo, hi]."""
+    known = ~df["status"].isin(["scheduled", "expected", "unconfirmed"])
+    return int((known & (df["stop"] >= lo) & (df["start"] <= hi)).sum())
+
+
 def test_without_the_whole_log_the_digest_does_not_compare(real_log, vocab):
     view = filter_events(real_log, KP_RU, vocab)
-    md = outputs.export_bytes(export.Briefing(view, vocab, KP_RU, "en", date=TODAY), "digest").decode()
-    assert "Events: 50\n" in md and "previous period" not in md
-    assert "previous period 28" in outputs.export_bytes(briefing(real_log, vocab, KP_RU, "en"), "digest").decode()
+    md = outputs.export_bytes(export.Briefing(view, vocab, KP_RU, "en", date=TODAY, through="12 Jun 2026"),
+                              "digest").decode()
+    planned = view[view["status"].isin(["scheduled", "expected"]) & (view["stop"] >= pd.Timestamp(TODAY))
+                   & (view["start"] <= pd.Timestamp(TODAY) + pd.DateOffset(months=3))]
+    assert ("Nothing scheduled or expected in the log, which is complete through 12 Jun 2026." in md) == planned.empty
+    lo, hi = pd.Timestamp("2025-06-01"), pd.Timestamp(TODAY)
+    assert f"Events: {developments(view, lo, hi)}\n" in md and "previous period" not in md
+    kp_ru = real_log[real_log["countries"].map(lambda c: bool({"KP", "RU"} & set(c)))]
+    prev_hi = lo - pd.Timedelta(days=1)
+    before = developments(kp_ru, prev_hi - pd.Timedelta(days=(hi - lo).days), prev_hi)
+    md = outputs.export_bytes(briefing(real_log, vocab, KP_RU, "en"), "digest").decode()
+    assert f"previous period {before};" in md

@@ -123,20 +123,22 @@ def test_pptx_slides_and_table_rows(valid_df, vocab):
 
     data = outputs.export_bytes(export.Briefing(valid_df, vocab, date=TODAY), "pptx")
     slides = list(Presentation(io.BytesIO(data)).slides)
-    # title, key developments, chart, chronology (importance 2 and 3: all three events), sources
-    assert len(slides) == 5
+    kinds = ["table" if any(s.has_table for s in sl.shapes) else "picture" if sl.shapes[0].shape_type == 13
+             else "text" for sl in slides]
+    # title, key developments, timeline chart, period comparison, chronology, sources
+    assert kinds == ["text", "text", "picture", "picture", "table", "text"]
     assert "Korean Peninsula: events" in slides[0].shapes[0].text_frame.text
-    assert slides[2].shapes[0].shape_type == 13  # picture
-    tables = [s.table for s in slides[3].shapes if s.has_table]
-    assert len(tables[0].rows) == 4 and tables[0].cell(1, 1).text == "Snap presidential election"
-    assert "https://www.reuters.com/example" in slides[4].notes_slide.notes_text_frame.text
+    table = next(s.table for s in slides[4].shapes if s.has_table)
+    major = valid_df[valid_df["importance"] >= 2]
+    assert [r.cells[1].text for r in list(table.rows)[1:]] == list(major["title_en"])
+    assert "https://www.reuters.com/example" in slides[5].notes_slide.notes_text_frame.text
 
 
 def test_missing_browser_gives_the_documented_error(briefing, monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     for fmt in ("png", "svg", "pdf", "pptx"):
         with pytest.raises(export.ExportError, match="install Debian's chromium"):
-            export.export_bytes(briefing, fmt)
+            outputs.export_bytes(briefing, fmt)
     monkeypatch.delenv("BROWSER_PATH")
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(export.ExportError, match="BROWSER_PATH"):

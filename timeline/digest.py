@@ -72,6 +72,7 @@ class Digest:
     ahead_until: dt.date | None = None
     ahead: list[Point] = field(default_factory=list)
     past_due: list[Point] = field(default_factory=list)
+    through: str | None = None    # the log is complete through this date (a label): an empty "ahead" says so
     notes: list[tuple[str, list[dict]]] = field(default_factory=list)   # footnote n: (event id, its sources)
 
 
@@ -132,12 +133,13 @@ def added_since(view: pd.DataFrame, since: str) -> pd.DataFrame:
 def build_digest(log: pd.DataFrame, filters: Filters, vocab: Vocabulary, lang: str = "en",
                  today: dt.date | None = None, since: str | None = None, title: str | None = None,
                  top: int = TOP, numbered: tuple[str, ...] = (), note_sources: int | None = NOTE_SOURCES,
-                 compare: bool = True) -> Digest:
+                 compare: bool = True, through: str | None = None) -> Digest:
     """The digest of the view `filters` over the whole `log` (the log gives the previous period).
 
     `numbered`: event ids that take the first note numbers, in order (a document numbers its
     chronology first, so the digest's points refer to the same notes); `note_sources`: sources per
-    note (None: all); `compare`: False when `log` holds only the view (nothing to compare with).
+    note (None: all); `compare`: False when `log` holds only the view (nothing to compare with);
+    `through`: the log's coverage date as a label (an empty "ahead" then says how far the log reaches).
     """
     today = today or dt.date.today()
     view = filter_events(log, filters, vocab)
@@ -154,7 +156,7 @@ def build_digest(log: pd.DataFrame, filters: Filters, vocab: Vocabulary, lang: s
     ahead, until = ahead_events(base, filters, today)
     notes = _Footnotes(note_sources)
     _seed(notes, log, numbered)
-    d = Digest(lang=lang, title=title or "", today=today,
+    d = Digest(lang=lang, title=title or "", today=today, through=through,
                period=(lo.date(), hi.date()) if period else None,
                previous=(prev[0].date(), prev[1].date()) if prev else None,
                events=Count("", len(done), None if before is None else len(before)),
@@ -230,7 +232,7 @@ def points(df: pd.DataFrame, vocab: Vocabulary, lang: str, notes: _Footnotes, st
     for row, text in zip(df.to_dict("records"), event_text(df, lang)):
         if status:
             label = vocab.label("status", row["status"], lang)
-            if status == "past":
+            if status == "past" and row["status"] != "unconfirmed":   # "unconfirmed" says it already
                 label = t("digest.unconfirmed", lang, status=label)
             text = t("digest.status", lang, text=text, status=label)
         out.append(Point(row["id"], date_label(row, lang), text, notes.number(row["id"], row["sources"])))
@@ -283,7 +285,8 @@ def sections(d: Digest) -> list[tuple[str, list[Point], str]]:
     if d.since:
         since = _since_label(d.since, lang)
         out.append((t("digest.new", lang, date=since), d.new, t("digest.new_none", lang, date=since)))
-    out.append((t("digest.ahead", lang, date=_day(d.ahead_until, lang)), d.ahead, t("digest.ahead_none", lang)))
+    none = (t("digest.ahead_none_through", lang, date=d.through) if d.through else t("digest.ahead_none", lang))
+    out.append((t("digest.ahead", lang, date=_day(d.ahead_until, lang)), d.ahead, none))
     if d.past_due:
         out.append((t("digest.past_due", lang), d.past_due, ""))
     return out

@@ -40,7 +40,8 @@ def briefing_digest(b: Briefing, numbered: tuple[str, ...] | None = None) -> dig
     with, and "ahead" sees only the view's own events."""
     log = b.log if b.log is not None else b.df
     return digests.build_digest(log, b.filters, b.vocab, b.lang, b.date, b.since, title=b.heading(),
-                                numbered=numbered or (), compare=b.log is not None)
+                                numbered=numbered or (), compare=b.log is not None,
+                                through=b.through)
 
 
 def document_bytes(b: Briefing, fmt: str, template: str = "a4-chronology") -> bytes:

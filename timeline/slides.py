@@ -5,8 +5,10 @@ The contract (tests hold it):
 - 16:9 slides; no text below 12 pt; every text box and table fits its slide by the estimate of
   `text_height` (CJK characters 1 em wide, other characters 0.55 em, lines 1.2 em high): text
   shrinks from its preferred size down to 12 pt, then continues on the next slide;
-- the chronology lists events of importance 2 and 3 (`Briefing.all_events`: every event), each with
-  the number of its note; the sources slides list each note's publishers, and their speaker notes
+- the chronology lists events of importance 2 and 3, at most `CHRONOLOGY_ROWS` (the most important,
+  then the newest; a line under the table says how many of the view's events it shows and that the
+  Excel export has them all), in date order (`Briefing.all_events`: every event), each with the number
+  of its note; the sources slides list each note's publishers, and their speaker notes
   the full references (title, date, URL);
 - the same log, filters and `date` give the same bytes.
 """
@@ -16,6 +18,8 @@ import datetime as dt
 import io
 import unicodedata
 from dataclasses import dataclass
+
+import pandas as pd
 
 from . import digest as digests
 from .documents import EAST_ASIAN_FONT, briefing_digest, chart_png, stable_zip
@@ -31,9 +35,11 @@ BODY_TOP = TITLE_TOP + TITLE_H + 100000
 BODY_H = SLIDE_H - BODY_TOP - 350000
 INSET_X, INSET_Y = 91440, 45720                  # python-pptx text box insets (0.1 in, 0.05 in)
 MIN_PT = 12
-LINE = 1.2                                       # line height in em
+LINE = 1.2                                       # line height in em, set exactly on every paragraph: Noto Sans
+                                                 # CJK's own line height (1.45 em) would outgrow the estimate
 LATIN_EM = 0.55
 CHRONOLOGY_MIN_IMPORTANCE = 2
+CHRONOLOGY_ROWS = 30        # what a reader takes in from a briefing: about three slides of the major events
 COLUMNS = (("date", 2100000), ("title", 6450000), ("countries", 2250000), ("note", 477600))   # EMU; sum: the body width
 
 
@@ -128,6 +134,7 @@ def add_text(slide, paras: list[Para], left: int, top: int, width: int, height: 
     for k, p in enumerate(paras):
         para = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
         _font(para.add_run(), p.size, lang, p.bold, p.color)
+        para.line_spacing = Pt(p.size * LINE)
         if p.gap:
             para.space_before = Pt(p.size * p.gap)
         para.runs[0].text = p.text
@@ -150,7 +157,7 @@ def scaled(paras: list[Para], size: float) -> list[Para]:
 
 
 def fits(paras: list[Para], width: int, height: int) -> bool:
-    return text_height([(p.text, p.size, p.size * p.gap) for p in paras], width) <= height
+    return fits_height(paras, width) <= height
 
 
 def paginate(paras: list[Para], width: int, height: int, sizes=(18, 16, 14, 13, MIN_PT)) -> list[list[Para]]:
@@ -239,9 +246,18 @@ def _digest_slides(prs, d: digests.Digest) -> None:
         add_text(new_slide(prs, title, lang), page, MARGIN, BODY_TOP, width, BODY_H, lang)
 
 
+def chronology_events(b: Briefing) -> pd.DataFrame:
+    """The events the chronology lists, in the view's order: every event with `Briefing.all_events`, else the
+    `CHRONOLOGY_ROWS` most important events of importance 2 and 3 (importance first, then the newest: the
+    digest's order), so that a large view still gives a short pack."""
+    if b.all_events:
+        return b.df
+    major = b.df[b.df["importance"] >= CHRONOLOGY_MIN_IMPORTANCE]
+    return b.df[b.df.index.isin(digests.top_developments(major, CHRONOLOGY_ROWS).index)]
+
+
 def _chronology_rows(b: Briefing):
-    df = b.df if b.all_events else b.df[b.df["importance"] >= CHRONOLOGY_MIN_IMPORTANCE]
-    return chronology(df, b.vocab, b.lang, with_summary=False)
+    return chronology(chronology_events(b), b.vocab, b.lang, with_summary=False)
 
 
 def row_height(values: list[str], size: float = MIN_PT) -> int:
@@ -250,25 +266,39 @@ def row_height(values: list[str], size: float = MIN_PT) -> int:
 
 
 def _chronology_slides(prs, b: Briefing, rows, d: digests.Digest) -> None:
+    """The chronology table over as few slides as it needs, evenly filled; when it leaves events of the view out,
+    a line under the last table says how many are listed and where every event is."""
     lang = b.lang
     numbers = {event_id: str(n) for n, (event_id, _) in enumerate(d.notes, start=1)}
     heads = [header(c, lang) if c != "note" else "#" for c, _ in COLUMNS]
     values = [[r.date, r.title, r.countries, numbers.get(r.id, "")] for r in rows.itertuples()]
-    pages = _table_pages(heads, values)
-    even = _table_pages(heads, values, per_page=-(-len(values) // max(1, len(pages))))
+    left_out = len(b.df) - len(rows)
+    note = [Para(t("doc.chronology_left_out", lang, shown=len(rows), total=len(b.df)), MIN_PT, color="555555")]
+    note_h = fits_height(note, SLIDE_W - 2 * MARGIN) if left_out else 0
+    pages = _table_pages(heads, values, BODY_H - note_h)
+    even = _table_pages(heads, values, BODY_H - note_h, per_page=-(-len(values) // max(1, len(pages))))
     pages = even if len(even) == len(pages) else pages   # as many rows on each page as the height allows
-    every = b.all_events or b.filters.min_importance >= CHRONOLOGY_MIN_IMPORTANCE
+    every = b.all_events or (b.filters.min_importance >= CHRONOLOGY_MIN_IMPORTANCE and not left_out)
     title = t("export.chronology", lang) if every else t("doc.major_only", lang)
     for k, chunk in enumerate(pages):
         label = f"{title} ({k + 1}/{len(pages)})" if len(pages) > 1 else title
-        _table(new_slide(prs, label, lang), [heads] + chunk, lang)
+        slide = new_slide(prs, label, lang)
+        height = _table(slide, [heads] + chunk, lang)
+        if left_out and k == len(pages) - 1:
+            add_text(slide, note, MARGIN, BODY_TOP + height, SLIDE_W - 2 * MARGIN, note_h, lang)
 
 
-def _table_pages(heads: list[str], values: list[list[str]], per_page: int | None = None) -> list[list[list[str]]]:
+def fits_height(paras: list[Para], width: int) -> int:
+    """The EMU height `paras` take in a box `width` wide (by `text_height`)."""
+    return text_height([(p.text, p.size, p.size * p.gap) for p in paras], width)
+
+
+def _table_pages(heads: list[str], values: list[list[str]], height: int = BODY_H,
+                 per_page: int | None = None) -> list[list[list[str]]]:
     pages, page, used = [], [], row_height(heads)
     for v in values:
         h = row_height(v)
-        if page and (used + h > BODY_H or len(page) == per_page):
+        if page and (used + h > height or len(page) == per_page):
             pages.append(page)
             page, used = [], row_height(heads)
         page.append(v)
@@ -276,7 +306,10 @@ def _table_pages(heads: list[str], values: list[list[str]], per_page: int | None
     return pages + [page] if page else pages
 
 
-def _table(slide, cells: list[list[str]], lang: str) -> None:
+def _table(slide, cells: list[list[str]], lang: str) -> int:
+    """The table at the top of the slide body; returns its height."""
+    from pptx.util import Pt
+
     height = sum(row_height(v) for v in cells)
     table = slide.shapes.add_table(len(cells), len(COLUMNS), MARGIN, BODY_TOP, SLIDE_W - 2 * MARGIN, height).table
     for j, (_, width) in enumerate(COLUMNS):
@@ -288,7 +321,10 @@ def _table(slide, cells: list[list[str]], lang: str) -> None:
             cell.margin_left = cell.margin_right = INSET_X
             cell.margin_top = cell.margin_bottom = INSET_Y
             cell.text = value
-            _font(cell.text_frame.paragraphs[0].runs[0], MIN_PT, lang, bold=i == 0, color="FFFFFF" if i == 0 else None)
+            para = cell.text_frame.paragraphs[0]
+            para.line_spacing = Pt(MIN_PT * LINE)
+            _font(para.runs[0], MIN_PT, lang, bold=i == 0, color="FFFFFF" if i == 0 else None)
+    return height
 
 
 def _source_slides(prs, d: digests.Digest) -> None:
