@@ -42,6 +42,7 @@ CATALOGUE = {
     "empty-file": ("bad-root", 1, ""),
     "not-utf8": ("not-utf8", 29, ""),
     "alias-bomb": ("too-many-nodes", 1, ""),
+    "number-too-large": ("number-too-large", 34, ""),
 }
 # defects that are warnings: the log still loads
 WARNINGS = {
@@ -224,3 +225,23 @@ def test_log_source_keeps_the_last_good_events_and_frees_old_ones(tmp_path):
     assert len(fixed.events) == 4 and not fixed.stale and fixed.version != first.version
     del first, broken
     assert old() is None  # the replaced log is freed, frozen or not
+
+
+@pytest.mark.parametrize("text", ["importance: " + "9" * 5000, "importance: !!int " + "1" * 5000,
+                                  "importance: 1.0e999", "notes: !!float nan", "importance: " + "1" * 33])
+def test_numbers_are_bounded_and_reported_never_a_traceback(tmp_path, text):
+    log = tmp_path / "big.yaml"
+    log.write_text((DATA / "valid.yaml").read_text().replace("importance: 2", text, 1))
+    report = read_log(log, today=TODAY, cache=False)
+    assert [p.code for p in report.problems] == ["number-too-large"] and not report.ok
+    assert len(report.problems[0].format()) < 300
+
+
+def test_the_cli_reports_a_huge_number_in_one_line(capsys):
+    from timeline.cli import main
+
+    for command in (["validate", str(DATA / "number-too-large.yaml")],
+                    ["list", "--events", str(DATA / "number-too-large.yaml")]):
+        assert main(command) == 1
+        out = capsys.readouterr()
+        assert "[number-too-large]" in out.out + out.err and "Traceback" not in out.out + out.err
