@@ -46,3 +46,43 @@ def test_the_app_serves_its_own_plotly_bundle_at_plotly_pythons_version(tmp_path
     log.write_text((DATA / "valid.yaml").read_text())
     page = create_app(log).server.test_client().get("/").get_data(as_text=True)
     assert "plotly-custom.min.js" in page
+
+
+def _workers(master: int) -> set[int]:
+    with open(f"/proc/{master}/task/{master}/children") as fh:
+        return {int(pid) for pid in fh.read().split()}
+
+
+def _get(port: int, path: str = "/") -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def test_a_worker_killed_while_the_log_is_invalid_comes_back_and_the_service_keeps_answering(tmp_path):
+    import os
+    import signal
+    import time
+
+    log = tmp_path / "events.yaml"
+    log.write_text((DATA / "valid.yaml").read_text())
+    port = free_port()
+    with gunicorn(log, workers=2, port=port) as master:
+        assert _get(port) == 200
+        log.write_text((DATA / "valid.yaml").read_text().replace("events:", "events:\n  - id: [half", 1))
+        for _ in range(2):  # both generations of workers: the first and its replacement
+            before = _workers(master.pid)
+            os.kill(min(before), signal.SIGKILL)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and (len(_workers(master.pid)) < 2 or _workers(master.pid) == before):
+                time.sleep(0.2)
+            statuses = [_get(port, path) for path in ("/", "/_dash-layout") * 10]
+            assert master.poll() is None and set(statuses) == {200}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/_dash-layout")
+        assert "[yaml-syntax]" in conn.getresponse().read().decode()

@@ -84,7 +84,8 @@ INDEX = """<!DOCTYPE html>
 
 
 def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Dash:
-    """A ready Dash app over `events_path` (raises InvalidLog if the file is invalid at start)."""
+    """A ready Dash app over `events_path`. Never raises for the log's content: an invalid or unreadable
+    file serves its last valid version with a banner, or (none ever seen) the problems to fix."""
     vocab = load_vocab()
     source = LogSource(events_path, vocab)
     app = dash.Dash(__name__, assets_folder=str(ASSETS), title=t("app.title", "en"),
@@ -99,14 +100,14 @@ def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Da
         search = _page_search()
         problems = current.problems if current.stale else []
         if search is None:  # not asked by our page: the first callbacks render the view
-            return build_layout(vocab, version=current.version, problems=problems)
+            return build_layout(vocab, version=current.version, problems=problems, no_data=current.empty)
         state, _ = callbacks.state_of(search, source)
         # the table is filled by the first callback: ag-grid created with rows in the layout can stay
         # blank when its columns change later
         rendered = {"key": callbacks.render_key(state), "version": current.version, "compact": False,
                     "table": False}
         return build_layout(vocab, version=current.version, problems=problems, initial=view(search),
-                            rendered=rendered, state=state)
+                            rendered=rendered, state=state, no_data=current.empty)
 
     app.layout = layout
 

@@ -383,7 +383,7 @@ def _register_export(app, source: LogSource, today_fn) -> None:
                   prevent_initial_call=True)
     def reload(_n, version, lang):
         current = source.current()
-        banner = problems_banner(current.problems if current.stale else [], lang)
+        banner = problems_banner(current.problems if current.stale else [], lang, current.empty)
         return (current.version if current.version != version else no_update), banner
 
 
