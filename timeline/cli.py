@@ -140,6 +140,10 @@ def cmd_stats(args) -> int:
 def cmd_export(args) -> int:
     from . import export
 
+    try:
+        export.check_output(args.out)  # before any work: a bad --out is known at once
+    except export.OutputError as exc:
+        raise UsageError(str(exc))
     vocab = load_vocab()
     report = read_log(args.events, vocab)
     if not report.ok:
@@ -157,7 +161,10 @@ def cmd_export(args) -> int:
     except export.ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    Path(args.out).write_bytes(data)
+    try:
+        export.write_output(args.out, data)
+    except export.OutputError as exc:
+        raise UsageError(str(exc))
     print(f"wrote {args.out} ({len(briefing.df)} events, {len(data):,} bytes)")
     return 0
 
@@ -318,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     _events_arg(p)
     add_filter_args(p)
     p.add_argument("--format", required=True, choices=FORMATS)
-    p.add_argument("--out", required=True, metavar="FILE", help="where to write (the folder must exist)")
+    p.add_argument("--out", required=True, metavar="FILE", help="where to write (the folder must exist; written atomically, nothing is left on failure)")
     p.add_argument("--template", choices=tuple(TEMPLATES), default="slide", help="chart size: slide (16:9), a4, square")
     p.add_argument("--title", help="chart title (default: generated from the filters)")
     p.add_argument("--lang", choices=UI_LANGS, default="en")

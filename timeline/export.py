@@ -12,10 +12,14 @@ The contract (tests hold it):
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import os
 import re
 import shutil
+import stat
+import sys
+import tempfile
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -515,20 +519,104 @@ def _font(run, size, bold=False, color=None):
 # -- one entry point ----------------------------------------------------------------------------------
 
 def export_bytes(b: Briefing, fmt: str, template: str = "slide") -> bytes:
-    """Bytes of one export format for the briefing's events."""
+    """Bytes of one export format for the briefing's events (raises only ExportError, with one line)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if fmt in ("png", "svg", "pdf"):
-        return render_image(briefing_figure(b, template), fmt, template)
-    if fmt == "html":
-        return html_bytes(b)
-    if fmt == "csv":
-        return csv_text(b.df).encode("utf-8")
-    if fmt == "md":
-        return markdown_text(b).encode("utf-8")
-    if fmt == "xlsx":
-        return xlsx_bytes(b)
-    return pptx_bytes(b)
+    hook = sys.unraisablehook
+    try:
+        return _MAKERS[fmt](b, fmt, template)
+    except ExportError:
+        raise
+    except Exception as exc:  # the machine (a full temporary folder, a file-size limit) or a bug: one line
+        detail = getattr(exc, "strerror", None) or (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+        failure = f"the {fmt.upper()} export could not be made: {detail}"
+        # half-written files of the failed export (openpyxl's temporary sheets) complain again when they
+        # are collected; the failure is reported once, here
+        sys.unraisablehook = lambda _: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    raise ExportError(failure)
+
+
+_MAKERS = {
+    **dict.fromkeys(("png", "svg", "pdf"), lambda b, fmt, tpl: render_image(briefing_figure(b, tpl), fmt, tpl)),
+    "html": lambda b, fmt, tpl: html_bytes(b),
+    "csv": lambda b, fmt, tpl: csv_text(b.df).encode("utf-8"),
+    "md": lambda b, fmt, tpl: markdown_text(b).encode("utf-8"),
+    "xlsx": lambda b, fmt, tpl: xlsx_bytes(b),
+    "pptx": lambda b, fmt, tpl: pptx_bytes(b),
+}
+
+
+class OutputError(ExportError):
+    """Where the export should go cannot take it (no such folder, a folder, a device, ...)."""
+
+
+def check_output(out: str | Path) -> Path:
+    """The path `out` if an export can be written there, else an OutputError that says why, in one line."""
+    text = str(out)
+    if not text.strip():
+        raise OutputError("--out is empty; give a file name such as briefing.png")
+    path = Path(text)
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputError(f"the folder {folder} does not exist; create it or choose another --out")
+    limit = _name_max(folder)
+    if len(path.name.encode("utf-8", "surrogateescape")) > limit:
+        raise OutputError(f"the file name is {len(path.name):,} characters, longer than the folder allows "
+                          f"({limit} bytes); choose a shorter name")
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {text}: {exc.strerror}; choose another --out") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise OutputError(f"{text} is a folder; give a file name inside it, such as {path / 'briefing.png'}")
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OutputError(f"{text} is not a regular file (a device or a pipe); give a file name")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write in {folder} (permission denied); choose another --out")
+    return path
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
+
+
+def write_output(out: str | Path, data: bytes) -> Path:
+    """Write `data` to `out` atomically: a temporary file in the same folder, renamed over `out` once
+    complete, so a full disk, a file-size limit or a kill never leaves a truncated export behind."""
+    path = check_output(out)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".timeline-", suffix=".tmp")
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # what a plain open() would have made, not mkstemp's 0600
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        raise OutputError(f"could not write {path}: {exc.strerror or exc}; nothing was written") from None
+    except BaseException:
+        _remove(tmp)
+        raise
+    return path
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def file_name(b: Briefing, fmt: str) -> str:
