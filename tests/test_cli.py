@@ -6,7 +6,6 @@ import sys
 
 import pytest
 
-
 from timeline.cli import EXAMPLES, build_parser, main
 
 from .conftest import DATA, ROOT
