@@ -5,7 +5,7 @@ import json
 from timeline.devtools.loadtest import callback_body, render_key
 from timeline.devtools.serving import free_port, gunicorn
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 
 
 def test_gunicorn_workers_share_no_state_that_breaks(tmp_path):
@@ -86,3 +86,48 @@ def test_a_worker_killed_while_the_log_is_invalid_comes_back_and_the_service_kee
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request("GET", "/_dash-layout")
         assert "[yaml-syntax]" in conn.getresponse().read().decode()
+
+
+def _rss_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+
+
+def _post(port: int, body: bytes) -> int | str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("POST", "/_dash-update-component", body=body, headers={"Content-Type": "application/json"})
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    except OSError as exc:  # the server may answer 413 and close before it has read a huge body
+        return type(exc).__name__
+    finally:
+        conn.close()
+
+
+def test_twenty_large_requests_leave_a_worker_small(tmp_path):
+    """The probe's memory pinning: large, all-different callback bodies grew a worker by gigabytes."""
+    import random
+
+    log = tmp_path / "events.yaml"
+    log.write_text((ROOT / "events.yaml").read_text())
+    port = free_port()
+    with gunicorn(log, workers=1, port=port) as master:
+        key = render_key(port)
+        for search in ("", "?country=KP", "?q=" + "y" * 8000):  # warm up: imports, first renders, the memo
+            assert _post(port, callback_body(search, key)) == 200
+        (worker,) = _workers(master.pid)
+        before = _rss_kb(worker)
+        rng = random.Random(1)
+        answers = []
+        for _ in range(20):
+            noise = "".join(rng.choices("abcdefghij", k=40))
+            answers.append(_post(port, callback_body(f"?q={noise}" + "x" * 900_000, key)))  # 900 KB search
+            answers.append(_post(port, callback_body(f"?q={noise}" + "z" * 7_900, key)))    # the longest link
+            answers.append(_post(port, b"{" + b" " * 3_000_000 + b"}"))                   # over the body limit
+        after = _rss_kb(worker)
+        assert answers[0::3] == [400] * 20 and answers[1::3] == [200] * 20
+        assert set(answers[2::3]) <= {413, "ConnectionResetError", "BrokenPipeError"}
+        assert after - before < 30_000, (before, after)  # KB: a few cached views at most, never the bodies
+        assert _post(port, callback_body("?country=KR", key)) == 200

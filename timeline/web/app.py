@@ -14,7 +14,7 @@ import flask
 from ..load import load_vocab
 from ..source import LogSource
 from ..text import UI_LANGS, catalogue, t
-from . import callbacks
+from . import callbacks, guard
 from .layout import build_layout
 
 ASSETS = Path(__file__).with_name("assets")
@@ -83,9 +83,20 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+def _import_lazy_modules() -> None:
+    """Import now what exports and figures import on first use: with threaded workers, two requests
+    importing a module at once can see it half-initialised (PIL.Image did, under the mixed load test)."""
+    import kaleido  # noqa: F401
+    import openpyxl  # noqa: F401
+    import PIL.Image  # noqa: F401
+    import plotly.io  # noqa: F401
+    import pptx  # noqa: F401
+
+
 def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Dash:
     """A ready Dash app over `events_path`. Never raises for the log's content: an invalid or unreadable
     file serves its last valid version with a banner, or (none ever seen) the problems to fix."""
+    _import_lazy_modules()
     vocab = load_vocab()
     source = LogSource(events_path, vocab)
     app = dash.Dash(__name__, assets_folder=str(ASSETS), title=t("app.title", "en"),
@@ -111,6 +122,8 @@ def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Da
 
     app.layout = layout
 
+    guard.install(app.server, app.config.routes_pathname_prefix)
+
     @app.server.after_request
     def _headers(response):
         for key, value in SECURITY_HEADERS.items():
@@ -118,4 +131,5 @@ def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Da
         return response
 
     app.server.config["timeline_source"] = source
+    app.server.config["timeline_view"] = view
     return app
