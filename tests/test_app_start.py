@@ -71,3 +71,19 @@ def test_app_py_starts_on_an_invalid_log_and_says_so_without_a_traceback():
     result = subprocess.run([sys.executable, "-c", "import app"], cwd=ROOT, capture_output=True, text=True,
                             timeout=120, env={**os.environ, "TIMELINE_EVENTS": str(DATA / "duplicate-id.yaml")})
     assert result.returncode == 0 and "Traceback" not in result.stderr
+
+
+def test_the_banner_follows_the_current_problem_of_the_file(tmp_path):
+    log = tmp_path / "events.yaml"
+    good = (DATA / "valid.yaml").read_text()
+    log.write_text(good)
+    app = create_app(log)
+    source = app.server.config["timeline_source"]
+    source.min_interval = 0
+    for n, (text, code) in enumerate([(good.replace("importance: 2", "importance: " + "9" * 5000), "number-too-large"),
+                                      (good.replace("events:", "events:\n  - id: [half", 1), "yaml-syntax")]):
+        log.write_text(text)
+        os.utime(log, ns=(time.time_ns() + (n + 1) * 10**9,) * 2)
+        current = source.current()
+        assert current.stale and len(current.events) == 3 and [p.code for p in current.problems] == [code]
+        assert f"[{code}]" in _layout(app)
