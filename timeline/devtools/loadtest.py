@@ -175,8 +175,11 @@ def format_result(r: dict) -> str:
     target = r["errors"] == 0 and r["p95_ms"] is not None and r["p95_ms"] < 500
     text = (f"{r['requests']} requests in {r['seconds']} s from {r['clients']} clients ({r['workers']} workers): "
             f"{r['throughput_rps']:.1f} req/s, p50 {_ms(r['p50_ms'])}, p95 {_ms(r['p95_ms'])}, "
-            f"p99 {_ms(r['p99_ms'])}, errors {r['errors']} {r['error_kinds'] or ''}\n"
-            f"target (zero errors, p95 < 500 ms): {'PASS' if target else 'FAIL'}")
+            f"p99 {_ms(r['p99_ms'])}, errors {r['errors']} {r['error_kinds'] or ''}\n")
+    if "exports" in r:  # the 500 ms target is for views alone; with exports, the page's latency is the target
+        text += f"views during exports: zero errors {'PASS' if r['errors'] == 0 else 'FAIL'}"
+    else:
+        text += f"target (zero errors, p95 < 500 ms): {'PASS' if target else 'FAIL'}"
     if "exports" in r:
         e, p = r["exports"], r["page"]
         page_ok = p["p95_ms"] is not None and set(p["outcomes"]) == {"ok"} and p["p95_ms"] < 1000
