@@ -181,27 +181,28 @@ class ExportGate:
         return cls(int(env("TIMELINE_EXPORT_SLOTS", 1)), int(env("TIMELINE_EXPORT_WAITING", 2)),
                    float(env("TIMELINE_EXPORT_TIMEOUT", 20)), int(env("TIMELINE_EXPORTS_PER_MINUTE", 30)))
 
-    def _count(self, client: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            stamps = self._clients.pop(client, None) or collections.deque()
-            while stamps and now - stamps[0] > 60:
-                stamps.popleft()
-            self._clients[client] = stamps  # most recent last: the oldest clients are forgotten first
-            while len(self._clients) > self.max_clients:
-                self._clients.popitem(last=False)
-            if len(stamps) >= self.per_minute:
-                raise RateLimited(max(1, int(60 - (now - stamps[0])) + 1))
-            stamps.append(now)
+    def _stamps(self, client: str, now: float) -> collections.deque:
+        """The client's export times of the last minute (call with the lock held)."""
+        stamps = self._clients.pop(client, None) or collections.deque()
+        while stamps and now - stamps[0] > 60:
+            stamps.popleft()
+        self._clients[client] = stamps  # most recent last: the oldest clients are forgotten first
+        while len(self._clients) > self.max_clients:
+            self._clients.popitem(last=False)
+        return stamps
 
     @contextmanager
     def admit(self, client: str):
         """Run the block as one export of `client`, or raise RateLimited or Busy at once (or, when
         every slot stays taken, after `timeout`)."""
-        self._count(client)
+        now = time.monotonic()
         with self._lock:
+            stamps = self._stamps(client, now)
+            if len(stamps) >= self.per_minute:
+                raise RateLimited(max(1, int(60 - (now - stamps[0])) + 1))
             if self._admitted >= self.slots + self.waiting:
-                raise Busy()
+                raise Busy()  # not counted against the client: nothing was made
+            stamps.append(now)
             self._admitted += 1
         try:
             if not self._running.acquire(timeout=self.timeout):
