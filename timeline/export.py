@@ -335,6 +335,18 @@ def xlsx_bytes(b: Briefing) -> bytes:
 
 
 CHRONOLOGY_COLUMNS = ("date", "title", "countries", "themes", "type", "status", "sources")
+CHRONOLOGY_WIDTHS = [18, 60, 22, 28, 16, 12, 60]   # in characters of Latin text
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines `text` takes in a column `width` characters wide (East Asian characters count twice)."""
+    import unicodedata
+
+    def cells(line: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+    per_line = width + width // 4  # the default font is narrower than the column unit
+    return sum(max(1, -(-cells(line) // per_line)) for line in text.split("\n"))
 
 
 def _chronology_sheet(ws, b: Briefing) -> None:
@@ -343,7 +355,15 @@ def _chronology_sheet(ws, b: Briefing) -> None:
     table = chronology(b.df, b.vocab, b.lang, with_summary=False)
     table["sources"] = [("\n".join(source_line(s) for s in ss)) for ss in b.df["sources"]]
     _fill_sheet(ws, [header(c, b.lang) for c in CHRONOLOGY_COLUMNS],
-                table[list(CHRONOLOGY_COLUMNS)].itertuples(index=False), [18, 60, 22, 28, 16, 12, 60])
+                table[list(CHRONOLOGY_COLUMNS)].itertuples(index=False), CHRONOLOGY_WIDTHS)
+    for row in ws.iter_rows(min_row=2):  # spreadsheets do not grow rows for wrapped text by themselves
+        lines = max(_lines(str(c.value or ""), w) for c, w in zip(row, CHRONOLOGY_WIDTHS, strict=True))
+        ws.row_dimensions[row[0].row].height = 15 * min(lines, 20)
+    # printed: landscape, every column on the page, the headers repeated on each page
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def _fill_sheet(ws, head: list[str], rows, widths: list[int], freeze: str = "B2") -> None:
