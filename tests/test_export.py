@@ -171,6 +171,7 @@ def test_xlsx_first_sheet_is_a_chronology_for_people_in_the_language(valid_df, v
     assert not codes & {v for r in rows[1:] for v in r}  # labels, never codes
     assert rows[1][6] == "KBS: Election result <https://world.kbs.co.kr/example>"
     assert wb[sheet].freeze_panes == "B2" and wb[sheet].auto_filter.ref == "A1:G3"
+    assert wb[sheet].row_dimensions[2].height >= 15 and wb[sheet].page_setup.orientation == "landscape"
 
 
 def test_long_titles_are_shortened_to_what_each_format_allows(valid_df, vocab, monkeypatch):
