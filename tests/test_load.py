@@ -174,8 +174,9 @@ def test_frame_has_list_columns_usable_for_filtering(valid_df):
 
 
 def test_problem_json_has_every_location_field():
-    from timeline.validate import problems_json
     import json
+
+    from timeline.validate import problems_json
 
     report = read_log(DATA / "bad-date.yaml", cache=False)
     (item,) = json.loads(problems_json(report.problems))

@@ -6,7 +6,6 @@ import pytest
 
 from timeline import export
 from timeline.devtools import loadtest
-
 from timeline.devtools.loadtest import callback_body, render_key
 from timeline.devtools.serving import free_port, gunicorn
 
