@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from timeline.load import InvalidLog
+from timeline.validate import errors
 from timeline.web.app import create_app
 
 DEFAULT_EVENTS = os.environ.get("TIMELINE_EVENTS") or str(Path(__file__).with_name("events.yaml"))
@@ -21,12 +21,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--debug", action="store_true", help="Dash debug mode (never on a shared server)")
     args = parser.parse_args()
-    try:
-        app = create_app(args.events)
-    except InvalidLog as exc:  # nothing valid to serve yet: say what to fix, without a traceback
-        print(f"error: cannot start: {exc}\nFix the file, or check it with `python -m timeline validate "
-              f"{args.events}`.", file=sys.stderr)
-        sys.exit(1)
+    app = create_app(args.events)  # never fails on the log's content: the page says what to fix
+    current = app.server.config["timeline_source"].current()
+    if current.stale:
+        shown = "the last valid version" if not current.empty else "nothing but the problems"
+        print(f"warning: {args.events} has {len(errors(current.problems))} error(s); serving {shown} until it is "
+              f"fixed (check it with `python -m timeline validate {args.events}`)", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=args.debug)
 
 

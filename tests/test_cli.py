@@ -4,6 +4,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 
 from timeline.cli import EXAMPLES, build_parser, main
 
@@ -208,3 +209,50 @@ def test_list_and_stats_in_korean(capsys):
     assert main(["list", "--events", str(DATA / "valid.yaml"), "--lang", "ko"]) == 0
     out = capsys.readouterr().out
     assert "날짜" in out and "3건" in out and "선거" in out          # headings, count and type labels in Korean
+
+
+@pytest.mark.parametrize("out", ["", "{tmp}", "{tmp}/missing/x.csv", "/dev/full", "{tmp}/" + "a" * 300 + ".csv"])
+def test_every_out_problem_is_one_line_exit_2_and_leaves_nothing(tmp_path, out):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    out = out.format(tmp=tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    result = subprocess.run([sys.executable, "-m", "timeline", "export", "--events", str(DATA / "valid.yaml"),
+                             "--format", "csv", "--out", out], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("error: ")
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md", "html", "xlsx"])
+def test_a_write_cut_short_by_a_file_size_limit_leaves_nothing_behind(tmp_path, fmt):
+    import resource
+
+    def limit():  # Python ignores SIGXFSZ: the write fails with EFBIG instead of killing the process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = subprocess.run([sys.executable, "-m", "timeline", "export", "--events", str(ROOT / "events.yaml"),
+                             "--format", fmt, "--out", str(folder / f"briefing.{fmt}")], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120, preexec_fn=limit)
+    # a write cut short exits 2 (nothing was written); xlsx fails earlier, in its own temporary files (1)
+    assert result.returncode in ((1, 2) if fmt == "xlsx" else (2,)) and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert list(folder.iterdir()) == []
+
+
+def test_an_export_replaces_the_old_file_whole_with_normal_permissions(tmp_path):
+    out = tmp_path / "briefing.csv"
+    out.write_text("old")
+    assert main(["export", "--events", str(DATA / "valid.yaml"), "--format", "csv", "--out", str(out)]) == 0
+    assert out.read_text().startswith("id,date") and oct(out.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+    assert [p.name for p in tmp_path.iterdir() if p.name != "cache"] == ["briefing.csv"]
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

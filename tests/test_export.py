@@ -76,32 +76,129 @@ def test_csv_rows_are_exactly_the_filtered_events_with_sources(valid_df, briefin
     assert export.export_bytes(briefing_ja, "csv") == export.export_bytes(briefing_ja, "csv")
 
 
-def test_csv_neutralises_nothing_but_xlsx_never_makes_formulas(valid_df, vocab):
+@pytest.fixture
+def hostile(vocab):
+    from timeline.load import load_events
+
+    from .conftest import DATA
+
+    df = load_events(DATA / "hostile.yaml", vocab)
+    return export.Briefing(df, vocab, lang="en", title="=HYPERLINK(\"https://evil.example\")", date=TODAY)
+
+
+def _neutral(value) -> bool:
+    return not (isinstance(value, str) and value.startswith(export.FORMULA_START))
+
+
+def test_csv_cells_never_start_a_formula_and_cr_is_always_quoted(hostile):
+    text = export.export_bytes(hostile, "csv").decode()
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 4 and {len(r) for r in rows} == {len(export.DATA_COLUMNS)}  # CR split no row
+    cells = [c for r in rows for c in r]
+    assert all(_neutral(c) for c in cells)
+    kim = dict(zip(rows[0], rows[3], strict=True))
+    assert kim["title_en"].startswith("'=HYPERLINK") and kim["summary_en"] == "'+cmd|' /C calc'!A0"
+    assert kim["title_ja"] == "金正恩が\r訪中" and '"金正恩が\r訪中"' in text
+    assert kim["notes"].startswith("'-2+3")
+
+
+def test_xlsx_has_no_formula_in_any_sheet_including_about(hostile):
     from openpyxl import load_workbook
 
-    df = valid_df.copy()
-    df.loc[0, "title_en"] = "=HYPERLINK(\"http://evil\")"
-    data = export.export_bytes(export.Briefing(df, vocab, date=TODAY), "xlsx")
-    ws = load_workbook(io.BytesIO(data))["Events"]
-    cell = next(c for c in ws[2] if c.value and "HYPERLINK" in str(c.value))
-    assert cell.data_type == "s" and str(cell.value).startswith("'=")
+    wb = load_workbook(io.BytesIO(export.export_bytes(hostile, "xlsx")))
+    checked = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f" and _neutral(cell.value), (ws.title, cell.coordinate, cell.value)
+                checked += 1
+    assert checked > 50 and wb["About"]["A1"].value.startswith("'=HYPERLINK")
+    assert any(c.value == "'@Reuters" for c in wb["Sources"]["B"])
+
+
+def test_markdown_writes_no_link_or_image_and_urls_only_as_autolinks(hostile):
+    for lang in ("en", "ko"):
+        md = export.markdown_text(export.Briefing(hostile.df, hostile.vocab, lang=lang, date=TODAY))
+        unescaped = re.sub(r"\\\S", "", md)  # what is left once every escaped character is gone
+        assert "](" not in unescaped and "![" not in unescaped and "[" not in unescaped
+        autolinks = re.findall(r"<([^>]*)>", md)
+        assert autolinks and all(re.fullmatch(r"https://[^\s()\[\]|<>]+", u) for u in autolinks), autolinks
+        assert "<https://example.com/%29%5Bx%5D%28javascript:alert%281%29%29>" in md
+        for line in md.splitlines():
+            if line.startswith("| 20"):
+                assert len(re.findall(r"(?<!\\)\|", line)) == 5, line  # no cell split by text from the log
+    assert "\\!\\[tracker\\]\\(https://tracker.example/p.png\\)" in md
+
+
+def test_markdown_url_accepts_only_plain_http_urls():
+    assert export.markdown_url("https://example.com/a?b=1") == "<https://example.com/a?b=1>"
+    for bad in ("javascript:alert(1)", "https://", "https://a b", "https://x/<y>", "ftp://x", "http://x\n"):
+        assert export.markdown_url(bad) == ""
 
 
 def test_xlsx_rows_and_sources(briefing_ja):
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(export.export_bytes(briefing_ja, "xlsx")))
+    assert wb.sheetnames == ["年表", "Events", "Sources", "About"]
     events = list(wb["Events"].iter_rows(values_only=True))
-    assert events[0][0] == "id" and [r[0] for r in events[1:]] == ["2025-06-03-election",
-                                                                 "2025-06-04-lee-inauguration"]
+    assert list(events[0]) == export.DATA_COLUMNS  # the machine layout, read by header by imports
+    assert [r[0] for r in events[1:]] == ["2025-06-03-election", "2025-06-04-lee-inauguration"]
+    assert events[1][events[0].index("countries")] == "KR" and events[1][events[0].index("type")] == "election"
     sources = list(wb["Sources"].iter_rows(values_only=True))
     assert ("2025-06-04-lee-inauguration", "Yonhap", "Lee sworn in", "https://en.yna.co.kr/view/example") == sources[2][:4]
+    assert wb["Sources"]["D3"].hyperlink.target == "https://en.yna.co.kr/view/example"
+
+
+@pytest.mark.parametrize("lang, sheet, heads, first", [
+    ("ja", "年表", ["日付", "出来事", "国・地域", "テーマ", "種別", "状況", "出典"],
+     ["2025年6月3日", "大統領選挙", "韓国", "韓国の内政", "選挙", None]),
+    ("en", "Chronology", ["Date", "Event", "Countries", "Themes", "Type", "Status", "Sources"],
+     ["3 Jun 2025", "Snap presidential election", "South Korea (ROK)", None, None, None]),
+    ("ko", "연표", ["날짜", "사건", "국가·지역", "주제", "유형", "상태", "출처"], ["2025년 6월 3일", None, "한국", None, None, None]),
+])
+def test_xlsx_first_sheet_is_a_chronology_for_people_in_the_language(valid_df, vocab, lang, sheet, heads, first):
+    from openpyxl import load_workbook
+
+    f = Filters(countries=("KR",))
+    b = export.Briefing(filter_events(valid_df, f), vocab, f, lang, date=TODAY, log_size=3)
+    wb = load_workbook(io.BytesIO(export.export_bytes(b, "xlsx")))
+    assert wb.sheetnames[0] == sheet and wb.active.title == sheet
+    rows = list(wb[sheet].iter_rows(values_only=True))
+    assert list(rows[0]) == heads and len(rows) == 3
+    for got, want in zip(rows[1], first, strict=False):
+        assert want is None or got == want, (got, want)
+    codes = {"KR", "rok-politics", "election", "occurred"}
+    assert not codes & {v for r in rows[1:] for v in r}  # labels, never codes
+    assert rows[1][6] == "KBS: Election result <https://world.kbs.co.kr/example>"
+    assert wb[sheet].freeze_panes == "B2" and wb[sheet].auto_filter.ref == "A1:G3"
+    assert wb[sheet].row_dimensions[2].height >= 15 and wb[sheet].page_setup.orientation == "landscape"
+
+
+def test_long_titles_are_shortened_to_what_each_format_allows(valid_df, vocab, monkeypatch):
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    monkeypatch.setattr(export, "render_image", lambda *a, **k: _tiny_png())
+    title = "North Korea / Russia / " * 30  # 690 characters: a view with every country comes near
+    b = export.Briefing(valid_df, vocab, title=title, date=TODAY)
+    props = Presentation(io.BytesIO(outputs.export_bytes(b, "pptx"))).core_properties
+    assert len(props.title) == 255 and props.title.endswith("…")
+    wb = load_workbook(io.BytesIO(export.export_bytes(b, "xlsx")))
+    assert len(wb.properties.title) <= 255 and wb["About"]["A1"].value == title
+
+
+def _tiny_png() -> bytes:
+    import base64
+
+    return base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5"
+                            "ErkJggg==")
 
 
 def test_markdown_chronology_in_japanese(briefing_ja):
     md = export.export_bytes(briefing_ja, "md").decode()
     assert "| 日付 | 出来事 | 国・地域 | 出典 |" in md
-    assert "| 2025年6月4日 | 李在明大統領が就任 | 韓国 | [Yonhap](https://en.yna.co.kr/view/example) |" in md
+    assert "| 2025年6月4日 | 李在明大統領が就任 | 韓国 | Yonhap <https://en.yna.co.kr/view/example> |" in md
     assert md == export.export_bytes(briefing_ja, "md").decode()
 
 

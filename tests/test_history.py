@@ -91,3 +91,34 @@ def test_stamp_fills_added_and_updated_from_history(versions, tmp_path):
     added_lines = [l for l in log.read_text().splitlines() if l not in before.splitlines()]
     assert len(added_lines) == 8 and all(l.strip().startswith(("added:", "updated:")) for l in added_lines)
     assert stamp_events(log, dates) == 0   # idempotent
+
+
+@pytest.mark.parametrize("rev", ["--output=written.txt", "-p", "", "HEAD\n--output=x"])
+def test_a_revision_is_never_passed_to_git_as_an_option(versions, tmp_path, capsys, monkeypatch, rev):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    log = repo / "events.yaml"
+    git = ["git", "-C", str(repo), "-c", "user.email=t@example.org", "-c", "user.name=t"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    log.write_text(versions[0].read_text())
+    subprocess.run(git + ["add", "."], check=True)
+    subprocess.run(git + ["commit", "-qm", "one"], check=True)
+    monkeypatch.chdir(repo)
+    assert main(["diff", f"--since={rev}", "--events", str(log)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert sorted(p.name for p in repo.iterdir()) == [".git", "events.yaml"]
+
+
+def test_git_reads_a_revision_after_end_of_options(versions, tmp_path):
+    from timeline.history import log_at_revision
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    log = repo / "events.yaml"
+    git = ["git", "-C", str(repo), "-c", "user.email=t@example.org", "-c", "user.name=t"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    log.write_text(versions[0].read_text())
+    subprocess.run(git + ["add", "."], check=True)
+    subprocess.run(git + ["commit", "-qm", "one"], check=True)
+    assert log_at_revision(log, "HEAD") == versions[0].read_bytes()

@@ -10,7 +10,8 @@ import pytest
 
 from .conftest import ROOT
 
-LINTED = ["timeline/devtools", "timeline/yamlread.py", "timeline/frame.py", "timeline/cache.py",
+LINTED = ["timeline/devtools", "timeline/web/guard.py", "timeline/web/memo.py", "tests/test_web.py",
+          "tests/test_app_start.py", "timeline/yamlread.py", "timeline/frame.py", "timeline/cache.py",
           "timeline/source.py", "timeline/load.py", "tests/test_devtools.py", "tests/test_lint.py"]
 
 

@@ -46,6 +46,7 @@ CATALOGUE = {
     "missing-claimed-by": ("missing-claimed-by", 36, "2025-09-kim-beijing"),
     "unconfirmed-in-future": ("unconfirmed-in-future", 35, "2027-09-kim-beijing"),
     "bad-coverage-date": ("bad-date", 3, ""),
+    "number-too-large": ("number-too-large", 34, ""),
 }
 # defects that are warnings: the log still loads
 WARNINGS = {
@@ -178,8 +179,9 @@ def test_frame_has_list_columns_usable_for_filtering(valid_df):
 
 
 def test_problem_json_has_every_location_field():
-    from timeline.validate import problems_json
     import json
+
+    from timeline.validate import problems_json
 
     report = read_log(DATA / "bad-date.yaml", cache=False)
     (item,) = json.loads(problems_json(report.problems))
@@ -294,3 +296,23 @@ def test_sources_may_carry_accessed_and_archived(tmp_path):
     path.write_text(bad)
     assert {(p.code, p.field) for p in read_log(path, today=TODAY, cache=False).problems} == {
         ("bad-date", "sources.0.accessed"), ("bad-url", "sources.0.archived")}
+
+
+@pytest.mark.parametrize("text", ["importance: " + "9" * 5000, "importance: !!int " + "1" * 5000,
+                                  "importance: 1.0e999", "notes: !!float nan", "importance: " + "1" * 33])
+def test_numbers_are_bounded_and_reported_never_a_traceback(tmp_path, text):
+    log = tmp_path / "big.yaml"
+    log.write_text((DATA / "valid.yaml").read_text().replace("importance: 2", text, 1))
+    report = read_log(log, today=TODAY, cache=False)
+    assert [p.code for p in report.problems] == ["number-too-large"] and not report.ok
+    assert len(report.problems[0].format()) < 300
+
+
+def test_the_cli_reports_a_huge_number_in_one_line(capsys):
+    from timeline.cli import main
+
+    for command in (["validate", str(DATA / "number-too-large.yaml")],
+                    ["list", "--events", str(DATA / "number-too-large.yaml")]):
+        assert main(command) == 1
+        out = capsys.readouterr()
+        assert "[number-too-large]" in out.out + out.err and "Traceback" not in out.out + out.err

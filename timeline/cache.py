@@ -33,11 +33,55 @@ def cache_file(cache: bool | str | Path, digest: str, vocab: Vocabulary, today: 
     """The cache file of a log with content `digest` (None: no caching). `cache` is True (the
     default folder), False (off) or a folder. Validation depends on the vocabularies and on today
     (stale planned events), so both are part of the key."""
-    if cache is False or os.environ.get("TIMELINE_NO_CACHE"):
+    folder = _folder(cache)
+    if folder is None:
         return None
-    folder = cache_dir() if cache is True else Path(cache)
     vocab_key = hashlib.blake2b(repr(vocab).encode(), digest_size=8).hexdigest()
     return folder / f"log-{digest}-{vocab_key}-{today.isoformat()}-v{VERSION}.pkl"
+
+
+def _folder(cache: bool | str | Path) -> Path | None:
+    if cache is False or os.environ.get("TIMELINE_NO_CACHE"):
+        return None
+    return cache_dir() if cache is True else Path(cache)
+
+
+def _pointer(folder: Path, log_path: str) -> Path:
+    key = hashlib.blake2b(os.path.abspath(log_path).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    return folder / f"last-good-{key}.txt"
+
+
+def remember_good(log_path: str, entry_file: Path | None, digest: str) -> None:
+    """Note that `entry_file` holds the last valid version of the log at `log_path` (content `digest`),
+    so a process that starts while the file is invalid can still serve it (see `last_good`)."""
+    if entry_file is None:
+        return
+    pointer = _pointer(entry_file.parent, log_path)
+    line = f"{digest} {entry_file.name}"
+    try:
+        if pointer.exists() and pointer.read_text(encoding="utf-8") == line:
+            return
+        fd, tmp = tempfile.mkstemp(dir=entry_file.parent, prefix=".tmp-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(line)
+        os.replace(tmp, pointer)
+    except OSError:
+        pass
+
+
+def last_good(cache: bool | str | Path, log_path: str) -> tuple[Entry, str] | None:
+    """The last valid (events, problems, meta) seen of the log at `log_path`, and its digest; None if none."""
+    folder = _folder(cache)
+    if folder is None:
+        return None
+    try:
+        digest, name = _pointer(folder, log_path).read_text(encoding="utf-8").split(" ", 1)
+    except (OSError, ValueError):
+        return None
+    if "/" in name or not name.startswith(f"log-{digest}-"):  # only our own entries, in our folder
+        return None
+    entry = read_cached(folder / name, log_path)
+    return (entry, digest) if entry is not None else None
 
 
 def read_cached(path: Path | None, log_path: str) -> Entry | None:

@@ -172,6 +172,10 @@ def cmd_stats(args) -> int:
 def cmd_export(args) -> int:
     from . import export, outputs
 
+    try:
+        export.check_output(args.out)  # before any work: a bad --out is known at once
+    except export.OutputError as exc:
+        raise UsageError(str(exc))
     vocab = load_vocab()
     report = read_log(args.events, vocab)
     if not report.ok:
@@ -203,7 +207,10 @@ def cmd_export(args) -> int:
     except export.ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    Path(args.out).write_bytes(data)
+    try:
+        export.write_output(args.out, data)
+    except export.OutputError as exc:
+        raise UsageError(str(exc))
     print(f"wrote {args.out} ({len(briefing.df)} events, {len(data):,} bytes)")
     return 0
 
@@ -312,8 +319,11 @@ def cmd_loadtest(args) -> int:
         raise UsageError("the load test serves app.py (gunicorn app:server): run it from the repository")
     if not (1 <= args.clients <= 500 and 1 <= args.seconds <= 600):
         raise UsageError("--clients 1..500 and --seconds 1..600 (the run is bounded)")
+    if not (0 <= args.exports <= 200 and 1 <= args.threads <= 64):
+        raise UsageError("--exports 0..200 and --threads 1..64")
     result = loadtest.run(Path(args.events), args.workers, args.clients, args.seconds,
-                          log=lambda m: print(m, file=sys.stderr, flush=True))
+                          log=lambda m: print(m, file=sys.stderr, flush=True), exports=args.exports,
+                          threads=args.threads)
     print(loadtest.format_result(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))
@@ -526,7 +536,7 @@ def build_parser() -> argparse.ArgumentParser:
     _events_arg(p)
     add_filter_args(p)
     p.add_argument("--format", required=True, choices=ALL_FORMATS)
-    p.add_argument("--out", required=True, metavar="FILE", help="where to write (the folder must exist)")
+    p.add_argument("--out", required=True, metavar="FILE", help="where to write (the folder must exist; written atomically, nothing is left on failure)")
     p.add_argument("--template", choices=tuple(TEMPLATES) + DOCUMENT_TEMPLATES, default="slide",
                    help="chart size: slide (16:9), a4, square; a4-chronology (with --format pdf): the A4 briefing "
                         "document (digest, chart, chronology, sources)")
@@ -590,6 +600,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     p.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
     p.add_argument("--seconds", type=float, default=60, help="duration (default 60)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="threads per worker (gthread workers when over 1, as for a team server; default 1)")
+    p.add_argument("--exports", type=int, default=0, metavar="N",
+                   help="also N clients asking for PNG exports, and the page's GET / latency meanwhile")
     p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     p.set_defaults(func=cmd_loadtest)
 

@@ -11,16 +11,18 @@ The contract (tests hold it):
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import os
 import re
 import shutil
+import stat
+import tempfile
 import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -30,7 +32,7 @@ from .load import log_updated
 from .model import Vocabulary
 from .outlook import coverage_of
 from .query import Filters, describe_filters
-from .tables import chronology, header, publishers
+from .tables import chronology, header, publishers, source_line
 from .text import join, t
 
 FORMATS = ("png", "svg", "pdf", "html", "csv", "xlsx", "md", "ics", "timelinejs")   # made here
@@ -365,47 +367,70 @@ def data_rows(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_text(df: pd.DataFrame) -> str:
-    """CSV of `data_rows`: machine-readable, both languages, so it has no language of its own."""
-    buf = io.StringIO()
-    data_rows(df).to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    return buf.getvalue()
+    """CSV of `data_rows`: machine-readable, both languages, so it has no language of its own.
+
+    Safe to open in a spreadsheet: a cell that would start a formula is prefixed with ' (`safe_cell`),
+    and every field holding a comma, a quote, CR or LF is quoted (Python's csv module quotes CR only
+    when it is part of the line terminator, so fields are written here).
+    """
+    rows = data_rows(df)
+    lines = [",".join(_csv_field(c) for c in rows.columns)]
+    lines += [",".join(_csv_field(safe_cell(v)) for v in r) for r in rows.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+def _csv_field(value) -> str:
+    text = "" if value is None else str(value)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")   # OWASP's list of what a spreadsheet may evaluate
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CELL_CHARS = 32_767                                  # the most a spreadsheet cell holds
+
+
+def safe_cell(value):
+    """A value a spreadsheet shows as text: formula-leading text gets a ' in front (OWASP's rule),
+    characters XML cannot hold are dropped and text is cut to what a cell holds."""
+    if not isinstance(value, str):
+        return value
+    value = _XML_ILLEGAL.sub("", value)
+    if value.startswith(FORMULA_START):
+        value = "'" + value
+    return shorten(value, CELL_CHARS)
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, ending with an ellipsis when cut."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def xlsx_bytes(b: Briefing) -> bytes:
+    """A workbook: the chronology for people in the briefing's language first, then the machine layout
+    ("Events": ids and codes, one column per language, which spreadsheet imports read by its headers),
+    "Sources" (one row per source, with links) and "About" (title, filters, data version)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Events"
+    _chronology_sheet(wb.active, b)
     rows = data_rows(b.df)
-    ws.append(list(rows.columns))
-    for r in rows.itertuples(index=False):
-        ws.append([_cell(v) for v in r])
     widths = {"id": 34, "title_en": 50, "title_ja": 40, "summary_en": 70, "summary_ja": 60, "sources": 60,
               "notes": 40}
-    for i, col in enumerate(rows.columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = widths.get(col, 14)
-        ws.cell(1, i).font = Font(bold=True)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "B2"
-    ws.auto_filter.ref = ws.dimensions
+    _fill_sheet(wb.create_sheet("Events"), list(rows.columns), rows.itertuples(index=False),
+                [widths.get(c, 14) for c in rows.columns])
     src = wb.create_sheet("Sources")
-    src.append(["event_id", "publisher", "title", "url", "published", "section", "note"])
-    for eid, sources in zip(b.df["id"], b.df["sources"]):
-        for s in sources:
-            src.append([eid] + [_cell(s.get(k, "")) for k in ("publisher", "title", "url", "published", "section",
-                                                               "note")])
-            if s.get("url"):
-                src.cell(src.max_row, 4).hyperlink = s["url"]
-    for i, w in enumerate([34, 24, 60, 60, 12, 10, 30], start=1):
-        src.column_dimensions[get_column_letter(i)].width = w
+    links = []
+    _fill_sheet(src, ["event_id", "publisher", "title", "url", "published", "section", "note"],
+                _source_rows(b.df, links), [34, 24, 60, 60, 12, 10, 30], freeze="A2")
+    for row, url in links:
+        src.cell(row, 4).hyperlink = url
     about = wb.create_sheet("About")
     for line in (b.heading(), b.subtitle(), b.footer(1000).replace("<br>", " · ")):
-        about.append([line])
+        about.append([safe_cell(line)])
+    about.column_dimensions["A"].width = 120
+    wb.properties.title = shorten(b.heading(), 255)
     wb.properties.created = dt.datetime.combine(b.date, dt.time())
     wb.properties.modified = wb.properties.created
     buf = io.BytesIO()
@@ -413,30 +438,116 @@ def xlsx_bytes(b: Briefing) -> bytes:
     return buf.getvalue()
 
 
-def _cell(value):
-    # a spreadsheet must not evaluate text from the log as a formula
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+CHRONOLOGY_COLUMNS = ("date", "title", "countries", "themes", "type", "status", "sources")
+CHRONOLOGY_WIDTHS = [18, 60, 22, 28, 16, 12, 60]   # in characters of Latin text
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines `text` takes in a column `width` characters wide (East Asian characters count twice)."""
+    import unicodedata
+
+    def cells(line: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+    per_line = width + width // 4  # the default font is narrower than the column unit
+    return sum(max(1, -(-cells(line) // per_line)) for line in text.split("\n"))
+
+
+def _chronology_sheet(ws, b: Briefing) -> None:
+    """The sheet people read: labels (not codes) and headers in the briefing's language, in date order."""
+    ws.title = t("export.chronology", b.lang)
+    table = chronology(b.df, b.vocab, b.lang, with_summary=False)
+    table["sources"] = [("\n".join(source_line(s) for s in ss)) for ss in b.df["sources"]]
+    _fill_sheet(ws, [header(c, b.lang) for c in CHRONOLOGY_COLUMNS],
+                table[list(CHRONOLOGY_COLUMNS)].itertuples(index=False), CHRONOLOGY_WIDTHS)
+    for row in ws.iter_rows(min_row=2):  # spreadsheets do not grow rows for wrapped text by themselves
+        lines = max(_lines(str(c.value or ""), w) for c, w in zip(row, CHRONOLOGY_WIDTHS, strict=True))
+        ws.row_dimensions[row[0].row].height = 15 * min(lines, 20)
+    # printed: landscape, every column on the page, the headers repeated on each page
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+
+
+def _fill_sheet(ws, head: list[str], rows, widths: list[int], freeze: str = "B2") -> None:
+    """Bold headers, the rows as text a spreadsheet never evaluates, wrapped, with filters."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    ws.append([safe_cell(h) for h in head])
+    for r in rows:
+        ws.append([safe_cell(v) for v in r])
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+        ws.cell(1, i).font = Font(bold=True)
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = freeze
+    ws.auto_filter.ref = ws.dimensions
+
+
+def _source_rows(df: pd.DataFrame, links: list):
+    row = 1
+    for eid, sources in zip(df["id"], df["sources"], strict=True):
+        for s in sources:
+            row += 1
+            if s.get("url"):
+                links.append((row, s["url"]))
+            yield [eid] + [s.get(k, "") for k in ("publisher", "title", "url", "published", "section", "note")]
 
 
 def markdown_text(b: Briefing) -> str:
-    """The 年表: a Markdown chronology table, ready to paste into a report."""
+    """The 年表: a Markdown chronology table, ready to paste into a report.
+
+    Text never becomes markup: link and image syntax, pipes and HTML are escaped (`_md`), and source
+    URLs are written only as autolinks (<https://...>) after checking they are plain http(s) URLs.
+    """
     rows = chronology(b.df, b.vocab, b.lang, with_summary=False)
     heads = " | ".join(header(c, b.lang) for c in ("date", "title", "countries", "sources"))
     lines = [f"## {_md(b.heading())}", "", f"{_md(b.subtitle())}", "",
              f"| {heads} |",
              "|---|---|---|---|"]
-    for r, sources in zip(rows.itertuples(index=False), b.df["sources"]):
-        links = ", ".join(f"[{_md(s.get('publisher', ''))}]({s['url']})" if s.get("url")
-                          else _md(f"{s.get('publisher', '')} §{s.get('section', '')}") for s in sources)
+    for r, sources in zip(rows.itertuples(index=False), b.df["sources"], strict=True):
+        links = ", ".join(_md_source(s) for s in sources)
         lines.append(f"| {_md(r.date)} | {_md(r.title)} | {_md(r.countries)} | {links} |")
     lines += ["", _md(b.footer(10_000).replace("<br>", " · ")), ""]
     return "\n".join(lines)
 
 
+_MD_ESCAPE = re.compile(r"([\\|\[\]()!`*_])")
+
+
 def _md(text: str) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    """Text that Markdown shows as written: no links, images, emphasis, table cells or HTML."""
+    text = re.sub(r"[\r\n]+", " ", str(text))
+    return _MD_ESCAPE.sub(r"\\\1", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _md_source(source: dict) -> str:
+    publisher = _md(source.get("publisher", ""))
+    url = markdown_url(source.get("url") or "")
+    if url:
+        return f"{publisher} {url}"
+    section = source.get("section", "")
+    return f"{publisher} §{_md(section)}" if section else publisher
+
+
+_URL_OK = re.compile(r"https?://[^\s<>\"'`\\\x00-\x1f\x7f]+", re.IGNORECASE)
+
+
+def markdown_url(url: str) -> str:
+    """An http(s) URL as a Markdown autolink (<https://...>), or "" when it is not a plain URL."""
+    if not _URL_OK.fullmatch(url):
+        return ""
+    if not urlsplit(url).hostname:
+        return ""
+    # percent-encoded, these cannot end the link or a table cell in any Markdown flavour
+    return "<" + url.translate(_URL_QUOTE) + ">"
+
+
+_URL_QUOTE = str.maketrans({c: f"%{ord(c):02X}" for c in "()[]|"})
 
 
 # -- one entry point ----------------------------------------------------------------------------------
@@ -480,3 +591,75 @@ def file_name(b: Briefing, fmt: str) -> str:
     """A sensible download name: korea-timeline-2026-11-28-kr-jp.png."""
     tags = [c.lower() for c in b.filters.countries[:3]] + list(b.filters.themes[:2])
     return "-".join(["korea-timeline", b.date.isoformat(), *tags]) + f".{EXTENSIONS.get(fmt, fmt)}"
+
+
+
+# -- writing an export where it goes ------------------------------------------------------------------
+
+class OutputError(ExportError):
+    """Where the export should go cannot take it (no such folder, a folder, a device, ...)."""
+
+
+def check_output(out: str | Path) -> Path:
+    """The path `out` if an export can be written there, else an OutputError that says why, in one line."""
+    text = str(out)
+    if not text.strip():
+        raise OutputError("--out is empty; give a file name such as briefing.png")
+    path = Path(text)
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputError(f"the folder {folder} does not exist; create it or choose another --out")
+    limit = _name_max(folder)
+    if len(path.name.encode("utf-8", "surrogateescape")) > limit:
+        raise OutputError(f"the file name is {len(path.name):,} characters, longer than the folder allows "
+                          f"({limit} bytes); choose a shorter name")
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {text}: {exc.strerror}; choose another --out") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise OutputError(f"{text} is a folder; give a file name inside it, such as {path / 'briefing.png'}")
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OutputError(f"{text} is not a regular file (a device or a pipe); give a file name")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write in {folder} (permission denied); choose another --out")
+    return path
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
+
+
+def write_output(out: str | Path, data: bytes) -> Path:
+    """Write `data` to `out` atomically: a temporary file in the same folder, renamed over `out` once
+    complete, so a full disk, a file-size limit or a kill never leaves a truncated export behind."""
+    path = check_output(out)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".timeline-", suffix=".tmp")
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # what a plain open() would have made, not mkstemp's 0600
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        raise OutputError(f"could not write {path}: {exc.strerror or exc}; nothing was written") from None
+    except BaseException:
+        _remove(tmp)
+        raise
+    return path
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

@@ -67,14 +67,25 @@ def format_diff(d: LogDiff, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
+def check_revision(rev: str) -> str:
+    """`rev` if it can only be read as a revision, never as an option of git (`--output=FILE`)."""
+    if not rev or rev.startswith("-") or len(rev) > 256 or any(c in rev for c in "\0\r\n"):
+        raise ValueError(f"{rev[:60]!r} is not a git revision; give a commit, branch or tag such as HEAD~5 "
+                         f"(a revision never starts with '-')")
+    return rev
+
+
 def log_at_revision(path: str | Path, rev: str) -> bytes:
     """The bytes of `path` at git revision `rev` (raises ValueError with git's message)."""
     path = Path(path).resolve()
+    check_revision(rev)
     try:
         top = subprocess.run(["git", "-C", str(path.parent), "rev-parse", "--show-toplevel"], capture_output=True,
                              text=True, check=True).stdout.strip()
         rel = path.relative_to(top).as_posix()
-        return subprocess.run(["git", "-C", top, "show", f"{rev}:{rel}"], capture_output=True, check=True).stdout
+        # --end-of-options: whatever the revision says, git reads it as a revision (git 2.24+)
+        return subprocess.run(["git", "-C", top, "show", "--end-of-options", f"{rev}:{rel}"], capture_output=True,
+                              check=True).stdout
     except subprocess.CalledProcessError as exc:
         raise ValueError(f"git could not read {path.name} at {rev!r}: {exc.stderr.strip() if exc.stderr else exc}")
     except (FileNotFoundError, ValueError) as exc:

@@ -11,6 +11,7 @@ import functools
 import gc
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,30 +73,15 @@ def read_log(path: str | Path, vocab: Vocabulary | None = None, today: dt.date |
     today = today or dt.date.today()
     path_s = str(path)
     report = LogReport(path_s)
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            report.problems.append(Problem(
-                "file-too-large", f"the file is {size:,} bytes, over the limit of {MAX_BYTES:,}; split it "
-                f"or raise TIMELINE_MAX_BYTES", path_s, 1, 1))
-            return report
-        with open(path, "rb") as fh:
-            data = fh.read(size + 1)  # not MAX_BYTES: read(n) allocates n bytes up front
-        if len(data) > MAX_BYTES:  # the file grew while we looked
-            report.problems.append(Problem("file-too-large", f"the file is over the limit of {MAX_BYTES:,} bytes",
-                                           path_s, 1, 1))
-            return report
-    except FileNotFoundError:
-        report.problems.append(Problem("file-not-found", f"no such file: {path_s}", path_s))
-        return report
-    except OSError as exc:
-        report.problems.append(Problem("file-not-found", f"cannot read the file: {exc.strerror}", path_s))
+    data = _read_bytes(path_s, report)
+    if data is None:
         return report
     report.digest = hashlib.sha256(data).hexdigest()[:32]  # SHA-NI: twice blake2b's speed
     cache_file = disk_cache.cache_file(cache, report.digest, vocab, today)
     cached = disk_cache.read_cached(cache_file, path_s)
     if cached is not None:
         report.events, report.problems, report.meta = cached
+        disk_cache.remember_good(path_s, cache_file, report.digest)
         return report
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of short-lived objects: the collector would dominate the load time
@@ -105,6 +91,7 @@ def read_log(path: str | Path, vocab: Vocabulary | None = None, today: dt.date |
         _build(report, data, vocab, today)
         if report.events is not None:
             disk_cache.write_cached(cache_file, (report.events, report.problems, report.meta))
+            disk_cache.remember_good(path_s, cache_file, report.digest)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -116,6 +103,58 @@ def read_text(text: str, path: str, vocab: Vocabulary | None = None, today: dt.d
     report = LogReport(path)
     _build(report, text.encode("utf-8"), vocab or load_vocab(), today or dt.date.today())
     return report
+
+
+def last_good(path: str | Path, vocab: Vocabulary | None = None, today: dt.date | None = None,
+              cache: bool | str | Path = True) -> LogReport | None:
+    """The last valid version of the log at `path` that any process read (from the disk cache), or None.
+
+    Its problems are those of that version; the caller adds what is wrong with the file now.
+    """
+    found = disk_cache.last_good(cache, str(path))
+    if found is None:
+        return None
+    (events, problems, meta), digest = found
+    return LogReport(str(path), list(problems), events, meta, digest)
+
+
+def _read_bytes(path: str, report: LogReport) -> bytes | None:
+    """The file's bytes, or None with the problem in `report`. Only a regular file is read, and never
+    with a blocking open: a FIFO or a device in place of the log must not hang the reader."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        report.problems.append(Problem("file-not-found", f"no such file: {path}", path))
+        return None
+    except OSError as exc:
+        report.problems.append(Problem("file-not-found", f"cannot read the file: {exc.strerror}", path))
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            report.problems.append(Problem("file-not-found", "not a regular file (a folder, a pipe or a device); "
+                                           "point to the YAML file of the log", path))
+            return None
+        if st.st_size > MAX_BYTES:
+            report.problems.append(Problem(
+                "file-too-large", f"the file is {st.st_size:,} bytes, over the limit of {MAX_BYTES:,}; split it "
+                f"or raise TIMELINE_MAX_BYTES", path, 1, 1))
+            return None
+        os.set_blocking(fd, True)  # a regular file: reads never block on a writer
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            data = fh.read(st.st_size + 1)  # not MAX_BYTES: read(n) allocates n bytes up front
+    except OSError as exc:
+        report.problems.append(Problem("file-not-found", f"cannot read the file: {exc.strerror}", path))
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > MAX_BYTES:  # the file grew while we looked
+        report.problems.append(Problem("file-too-large", f"the file is over the limit of {MAX_BYTES:,} bytes",
+                                       path, 1, 1))
+        return None
+    return data
 
 
 def _build(report: LogReport, data: bytes, vocab: Vocabulary, today: dt.date) -> None:

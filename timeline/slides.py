@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import digest as digests
 from .documents import EAST_ASIAN_FONT, briefing_digest, chart_png, stable_zip
-from .export import Briefing, comparison_chart, render_image
+from .export import Briefing, comparison_chart, render_image, shorten
 from .tables import chronology, header
 from .text import t
 
@@ -198,7 +198,8 @@ def pptx_bytes(b: Briefing) -> bytes:
     _chronology_slides(prs, b, rows, d)
     _source_slides(prs, d)
     props = prs.core_properties
-    props.title, props.author, props.last_modified_by = b.heading(), "timeline", "timeline"
+    # the most PPTX allows in its title property
+    props.title, props.author, props.last_modified_by = shorten(b.heading(), 255), "timeline", "timeline"
     props.created = props.modified = dt.datetime.combine(b.date, dt.time())
     props.revision = 1
     buf = io.BytesIO()

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .load import InvalidLog, load_vocab, read_log
+from .frame import to_frame
+from .load import last_good, load_vocab, read_log
 from .model import Vocabulary
 from .validate import Problem, errors
 
@@ -31,8 +32,13 @@ class LogState:
 
     @property
     def stale(self) -> bool:
-        """True when the file on disk is invalid and the last good events are being served."""
+        """True when the file on disk is invalid and the last good events (if any) are being served."""
         return bool(errors(self.problems))
+
+    @property
+    def empty(self) -> bool:
+        """True when no valid version of the file was ever seen: nothing is served but what to fix."""
+        return not self.version
 
 
 class LogSource:
@@ -41,6 +47,10 @@ class LogSource:
     A cheap stat (modification time and size) decides whether to re-read; the content hash
     decides whether anything really changed. An invalid new file never replaces good data: the
     last good events stay and `problems` says what is wrong, until the file is fixed.
+
+    Starting never fails: when the file is invalid or unreadable, the last valid version any process
+    read (kept in the disk cache) is served; with none at all, an empty log with the problems, until
+    the file becomes valid (a gunicorn worker restarted while the log is half-saved must boot).
     """
 
     def __init__(self, path: str | Path, vocab: Vocabulary | None = None, min_interval: float = 0.5):
@@ -48,11 +58,14 @@ class LogSource:
         self._lock = threading.Lock()
         self._stat: tuple | None = None
         self._checked = 0.0
-        report = read_log(self.path, self.vocab)
-        if not report.ok:
-            raise InvalidLog(report.problems)
         self._stat = self._stat_now()
-        self._state = LogState(report.events, report.digest, report.problems, report.meta, self.path)
+        report = read_log(self.path, self.vocab)
+        if report.ok:
+            self._state = LogState(report.events, report.digest, report.problems, report.meta, self.path)
+        else:
+            good = last_good(self.path, self.vocab)
+            events, version, meta = (good.events, good.digest, good.meta) if good else (to_frame([]), "", {})
+            self._state = LogState(events, version, report.problems, meta, self.path)
         settle_heap()
 
     def _stat_now(self) -> tuple | None:
@@ -78,7 +91,7 @@ class LogSource:
                 self._state = LogState(report.events, report.digest, report.problems, report.meta, self.path)
                 if changed:
                     settle_heap()
-            elif report.digest != self._state.version:
+            else:  # the banner always says what is wrong with the file now
                 self._state = dataclasses.replace(self._state, problems=report.problems)
             return self._state
 

@@ -31,6 +31,7 @@ CODES: dict[str, tuple[str, str]] = {
     "yaml-syntax": (ERROR, "The file is not valid YAML"),
     "unknown-tag": (ERROR, "A YAML tag that the loader refuses"),
     "too-many-nodes": (ERROR, "Aliases expand to more data than the file holds (alias bomb)"),
+    "number-too-large": (ERROR, "A number is longer than the loader converts (or not finite)"),
     "duplicate-key": (ERROR, "A key appears twice in one mapping"),
     "bad-root": (ERROR, "The file's top level is not a list of events"),
     "not-a-mapping": (ERROR, "An event or sub-record is not a mapping"),

@@ -8,6 +8,7 @@ module that parses YAML; `load.py` builds on it.
 from __future__ import annotations
 
 import gc
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,13 @@ _SCALAR_TAGS = {_Y + t for t in ("int", "float", "bool", "null", "timestamp")}  
 _TRUE, _FALSE = {"true", "True", "TRUE"}, {"false", "False", "FALSE"}
 _STR, _SEQ, _MAP = _Y + "str", _Y + "seq", _Y + "map"
 _SCALAR, _SEQUENCE = yaml.ScalarNode, yaml.SequenceNode
+# the longest number the loader converts: Python refuses integers of 4,301+ digits, and no field of
+# the log needs more than a few digits; longer ones are reported (number-too-large), never converted
+MAX_NUMBER_CHARS = 32
+
+
+class NumberTooLarge(ValueError):
+    """A plain scalar that is a number too long (or too large) to convert."""
 
 
 def read_trusted(path: str | Path) -> Any:
@@ -140,7 +148,10 @@ class _Walker:
         cls = node.__class__
         if cls is _SCALAR:
             if node.tag == _STR:  # the usual case, inlined: this loop runs once per node of the file
-                return node.value if node.style else _plain(node.value)
+                try:
+                    return node.value if node.style else _plain(node.value)
+                except NumberTooLarge:
+                    return self.too_large(node)
             return self.scalar(node)
         if node.tag not in (_SEQ, _MAP):
             self.refuse(node)
@@ -164,7 +175,10 @@ class _Walker:
                 else:
                     key = keys.get(text, _TEXT)
                     if key is _TEXT:
-                        key = _plain(text)
+                        try:
+                            key = _plain(text)
+                        except NumberTooLarge:
+                            key = self.too_large(key_node)
                         key = keys[text] = intern(key) if key.__class__ is str else key
                 if key is None:
                     key = "None"
@@ -181,7 +195,10 @@ class _Walker:
                     key_node.start_mark.column + 1, "", str(key)))
             if value_node.__class__ is _SCALAR and value_node.tag == _STR and self.budget > 0:
                 self.budget -= 1
-                out[key] = value_node.value if value_node.style else _plain(value_node.value)
+                try:
+                    out[key] = value_node.value if value_node.style else _plain(value_node.value)
+                except NumberTooLarge:
+                    out[key] = self.too_large(value_node)
             else:
                 out[key] = value(value_node)
         return out
@@ -204,6 +221,8 @@ class _Walker:
             return None
         if tag == _Y + "bool":  # YAML 1.1 also reads yes/no/on/off as booleans: keep those as text
             return True if text in _TRUE else False if text in _FALSE else text
+        if len(text) > MAX_NUMBER_CHARS:
+            return self.too_large(node)
         if tag == _Y + "int":
             for base in (10, 0):
                 try:
@@ -212,9 +231,20 @@ class _Walker:
                     continue
             return text
         try:
-            return float(text.replace("_", ""))
+            number = float(text.replace("_", ""))
         except ValueError:
             return text
+        return number if math.isfinite(number) else self.too_large(node)
+
+    def too_large(self, node: yaml.ScalarNode) -> str:
+        """Report a number too long to convert; its text stays (validation then says what the field needs)."""
+        text = node.value
+        shown = text if len(text) <= 20 else f"{text[:20]}… ({len(text):,} characters)"
+        self.problems.append(Problem(
+            "number-too-large", f"the number {shown} is too large to read (the loader takes at most "
+            f"{MAX_NUMBER_CHARS} characters, finite); shorten it, or quote it if it is text", self.path,
+            node.start_mark.line + 1, node.start_mark.column + 1))
+        return node.value[:MAX_NUMBER_CHARS] + "…"
 
     def refuse(self, node: yaml.Node) -> None:
         self.problems.append(Problem(
@@ -240,9 +270,14 @@ def _plain(text: str) -> Any:
         return special
     if text[0] in _NUMBER_START:  # the regexes only for what can be a number
         if _INT.fullmatch(text):
+            if len(text) > MAX_NUMBER_CHARS:
+                raise NumberTooLarge(text)
             return int(text)
         if _FLOAT.fullmatch(text):
-            return float(text)
+            number = float(text)
+            if len(text) > MAX_NUMBER_CHARS or not math.isfinite(number):
+                raise NumberTooLarge(text)
+            return number
     return text
 
 

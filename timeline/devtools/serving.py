@@ -82,13 +82,17 @@ def serve_app(events: str | Path) -> Iterator[str]:
 
 
 @contextmanager
-def gunicorn(events: str | Path, workers: int, port: int) -> Iterator[subprocess.Popen]:
-    """`gunicorn app:server` as deployed, with `workers` processes, serving `events` on `port`."""
+def gunicorn(events: str | Path, workers: int, port: int, threads: int = 1,
+             env: dict | None = None) -> Iterator[subprocess.Popen]:
+    """`gunicorn app:server` as deployed, with `workers` processes (of `threads` threads each: gthread
+    workers, as the README recommends for a team), serving `events` on `port`."""
     if not APP.is_file():
         raise FileNotFoundError(f"{APP} is missing: gunicorn serves app:server from the repository")
     args = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{HOST}:{port}", "--timeout", "60",
-            "--log-level", "warning", "app:server"]
-    with server_process(args, port, env={"TIMELINE_EVENTS": str(events)}) as proc:
+            "--log-level", "warning"]
+    if threads > 1:
+        args += ["-k", "gthread", "--threads", str(threads)]
+    with server_process(args + ["app:server"], port, env={"TIMELINE_EVENTS": str(events), **(env or {})}) as proc:
         yield proc
 
 

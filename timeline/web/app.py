@@ -15,7 +15,7 @@ import flask
 from ..load import load_vocab
 from ..source import LogSource
 from ..text import UI_LANGS, catalogue, t
-from . import api, callbacks
+from . import api, callbacks, guard
 from .layout import build_layout
 
 ASSETS = Path(__file__).with_name("assets")
@@ -93,8 +93,20 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+def _import_lazy_modules() -> None:
+    """Import now what exports and figures import on first use: with threaded workers, two requests
+    importing a module at once can see it half-initialised (PIL.Image did, under the mixed load test)."""
+    import kaleido  # noqa: F401
+    import openpyxl  # noqa: F401
+    import PIL.Image  # noqa: F401
+    import plotly.io  # noqa: F401
+    import pptx  # noqa: F401
+
+
 def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Dash:
-    """A ready Dash app over `events_path` (raises InvalidLog if the file is invalid at start)."""
+    """A ready Dash app over `events_path`. Never raises for the log's content: an invalid or unreadable
+    file serves its last valid version with a banner, or (none ever seen) the problems to fix."""
+    _import_lazy_modules()
     vocab = load_vocab()
     source = LogSource(events_path, vocab)
     app = dash.Dash(__name__, assets_folder=str(ASSETS), title=t("app.title", "en"),
@@ -109,18 +121,19 @@ def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Da
         search = _page_search()
         problems = current.problems if current.stale else []
         if search is None:  # not asked by our page: the first callbacks render the view
-            return build_layout(vocab, version=current.version, problems=problems)
+            return build_layout(vocab, version=current.version, problems=problems, no_data=current.empty)
         state, _ = callbacks.state_of(search, source)
         # the table is filled by the first callback: ag-grid created with rows in the layout can stay
         # blank when its columns change later
         rendered = {"key": callbacks.render_key(state), "version": current.version, "compact": False,
                     "table": False}
         return build_layout(vocab, version=current.version, problems=problems, initial=view(search),
-                            rendered=rendered, state=state)
+                            rendered=rendered, state=state, no_data=current.empty)
 
     app.layout = layout
 
     origins = api.embed_origins(os.environ.get("TIMELINE_EMBED_ORIGINS"))
+    guard.install(app.server, app.config.routes_pathname_prefix)
 
     @app.server.after_request
     def _headers(response):
@@ -130,4 +143,5 @@ def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Da
 
     app.server.config["timeline_source"] = source
     api.register(app.server, today)  # read-only feeds, data API and the embeddable view
+    app.server.config["timeline_view"] = view
     return app

@@ -8,6 +8,7 @@ import functools
 import json
 
 import dash_bootstrap_components as dbc
+import flask
 from dash import ALL, Input, Output, State, callback_context, dcc, html, no_update
 
 from .. import export, figures, outputs, tables
@@ -16,7 +17,7 @@ from ..query import (FILTER_BY_NAME, TABS, Filters, ViewState, filter_events, pr
                      state_to_query)
 from ..source import LogSource
 from ..text import UI_LANGS, field_text, t
-from . import ids
+from . import guard, ids, memo
 from .detail import detail_body
 from .layout import (PRESETS, choice_options, dropdown_labels, graph_config, mode_options, options,
                      problems_banner)
@@ -156,7 +157,7 @@ def _notes(notes: list[str]):
 def _register_render(app, source: LogSource, today_fn):
     vocab = source.vocab
 
-    @functools.lru_cache(maxsize=64)
+    @memo.bounded(max_entries=64, max_bytes=memo.MAX_BYTES, weigh=view_bytes)
     def _render(key: str, version: str, today, compact: bool = False) -> tuple:
         # memoised per worker on (view, data version, day): a shared link opened by a whole team, or
         # a filter toggled back, costs one computation; a changed log has a new version, so never stale
@@ -184,6 +185,8 @@ def _register_render(app, source: LogSource, today_fn):
         out = _render(render_key(state), source.current().version, today_fn(), compact)
         return (_zoomed(out[0], state),) + out[1:]
 
+    view.memo = _render  # for tests and diagnostics: entries and estimated bytes held
+
     @app.callback(
         Output(ids.TIMELINE, "figure"), Output(ids.ACTIVITY, "figure"), Output(ids.COUNTER, "children"),
         Output(ids.EMPTY, "style"), Output(ids.TABLE, "rowData"), Output(ids.TABLE, "columnDefs"),
@@ -207,6 +210,17 @@ def _register_render(app, source: LogSource, today_fn):
         return view(search, compact) + ({**key, "table": True},)
 
     return view
+
+
+def view_bytes(out: tuple) -> int:
+    """About how many bytes a rendered view holds (calibrated on synthetic logs of 1,000-20,000
+    events): its points, hover texts and table rows, counted without serialising anything."""
+    points = sum(len(v) for fig in out[:2] for trace in fig.get("data", ()) for v in trace.values()
+                 if isinstance(v, (list, tuple)))
+    return 4096 + POINT_BYTES * points + ROW_BYTES * len(out[4])
+
+
+POINT_BYTES, ROW_BYTES = 100, 1000  # live objects: about twice their pickled size
 
 
 def _zoomed(figure: dict, state: ViewState) -> dict:
@@ -373,6 +387,8 @@ def _register_language(app, vocab) -> None:
 def _register_export(app, source: LogSource, today_fn) -> None:
     vocab = source.vocab
 
+    gate = app.server.config.setdefault("timeline_export_gate", guard.ExportGate.from_environment())
+
     @app.callback(Output(ids.DOWNLOAD, "data"), Output(ids.EXPORT_ERROR, "children"),
                   Input({"type": ids.EXPORT_ITEM, "fmt": ALL}, "n_clicks"),
                   State(ids.URL, "search"), State(ids.EXPORT_TEMPLATE, "value"), prevent_initial_call=True)
@@ -381,13 +397,20 @@ def _register_export(app, source: LogSource, today_fn) -> None:
         if not isinstance(trigger, dict) or not any(clicks):
             return no_update, no_update
         state, _ = state_of(search, source)
-        briefing = briefing_of(source, state, today_fn())
-        fmt = trigger["fmt"]
-        try:
-            data = outputs.export_bytes(briefing, fmt, template or "slide")
+        fmt = trigger.get("fmt")
+        try:  # a few at a time, a bounded wait, a limit per client: exports never starve the views
+            with gate.admit(flask.request.remote_addr or "-"):
+                briefing = briefing_of(source, state, today_fn())
+                data = outputs.export_bytes(briefing, fmt, template or "slide")
+        except guard.Busy:
+            return no_update, _export_alert(t("app.export_busy", state.lang))
+        except guard.RateLimited as exc:
+            return no_update, _export_alert(t("app.export_rate", state.lang, seconds=exc.retry_after))
         except export.ExportError as exc:
-            return no_update, dbc.Alert(t("app.export_failed", state.lang, error=exc), color="danger",
-                                        dismissable=True, className="py-2 small")
+            return no_update, _export_alert(t("app.export_failed", state.lang, error=exc))
+        except Exception as exc:  # a bug: logged in full, and the user still gets a message, not a silent 500
+            guard.log.exception("export %s of %s failed", fmt, search)
+            return no_update, _export_alert(t("app.export_failed", state.lang, error=type(exc).__name__))
         return dcc.send_bytes(data, export.file_name(briefing, fmt)), None
 
     # live reload: notice a changed file, keep the last good data when the new one is invalid
@@ -397,8 +420,12 @@ def _register_export(app, source: LogSource, today_fn) -> None:
                   prevent_initial_call=True)
     def reload(_n, version, lang):
         current = source.current()
-        banner = problems_banner(current.problems if current.stale else [], lang)
+        banner = problems_banner(current.problems if current.stale else [], lang, current.empty)
         return (current.version if current.version != version else no_update), banner
+
+
+def _export_alert(message: str):
+    return dbc.Alert(message, color="danger", dismissable=True, className="py-2 small")
 
 
 def briefing_of(source: LogSource, state: ViewState, today: dt.date) -> export.Briefing:

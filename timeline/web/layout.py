@@ -63,14 +63,15 @@ def _field(key: str, control, lang: str, extra=None):
     return html.Div([head, control] + ([extra] if extra is not None else []), className="mb-3")
 
 
-def problems_banner(problems: list, lang: str = "en"):
-    """The warning shown while the file on disk is invalid and the last valid events are served."""
+def problems_banner(problems: list, lang: str = "en", no_data: bool = False):
+    """The warning shown while the file on disk is invalid and the last valid events are served;
+    with `no_data` (no valid version was ever seen), what to fix before anything can be shown."""
     errs = [p for p in problems if p.severity == "error"]
     if not errs:
         return None
-    return dbc.Alert([html.Strong(t("app.reload_errors", lang)),
+    return dbc.Alert([html.Strong(t("app.no_data" if no_data else "app.reload_errors", lang)),
                       html.Ul([html.Li(p.format()) for p in errs[:10]], className="mb-0 small font-monospace")],
-                     color="warning", id="reload-problems", className="py-2")
+                     color="danger" if no_data else "warning", id="reload-problems", className="py-2")
 
 
 def _multi(cid: str, vocab: Vocabulary, kind: str, lang: str, value) -> dcc.Dropdown:
@@ -179,7 +180,7 @@ def tab_panel(name: str, active: str, children: list) -> html.Div:
 
 def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None, problems: list = (),
                  initial: tuple | None = None, rendered: dict | None = None,
-                 state: ViewState | None = None) -> html.Div:
+                 state: ViewState | None = None, no_data: bool = False) -> html.Div:
     """The page. `initial` is the rendered view of the page's URL (figures, counter, table, hint, chain
     heading, coverage) when known, `rendered` what it was rendered from: the page then draws at once,
     without waiting for its first callbacks; `state` sets the controls."""
@@ -190,7 +191,7 @@ def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None
     timeline, activity, counter, empty_style = initial[:4]
     hint, chain_head, currency = initial[6:9]
     main = html.Div([
-        html.Div(problems_banner(list(problems), lang), id=ids.RELOAD_BANNER),
+        html.Div(problems_banner(list(problems), lang, no_data), id=ids.RELOAD_BANNER),
         html.Div(id=ids.NOTES),
         html.Div(id=ids.EXPORT_ERROR, role="alert"),
         html.Div([html.Span(counter, id=ids.COUNTER, className="fw-semibold", role="status"),
