@@ -182,3 +182,20 @@ def test_a_pptx_of_a_view_with_a_very_long_title_is_made(app, client, monkeypatc
     response = post(client, export_body(f"?country={all_countries}", "pptx"))
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and '"download"' in text, text[:300]
+
+
+def test_the_briefing_tab_is_the_views_digest_as_text(tmp_path):
+    from timeline.query import ViewState, state_from_query
+    from timeline.source import LogSource
+    from timeline.web.callbacks import briefing_text
+
+    from .conftest import TODAY
+    log = tmp_path / "events.yaml"
+    log.write_text((DATA / "valid.yaml").read_text())
+    source = LogSource(log)
+    state, notes = state_from_query("?tab=briefing&lang=ja&country=KR", source.vocab)
+    assert notes == [] and state.tab == "briefing"
+    text = briefing_text(source, state, TODAY)
+    assert "主な動き" in text.splitlines()[0]
+    assert "李在明" in text or "イ・ジェミョン" in text
+    assert briefing_text(source, ViewState(lang="en"), TODAY).splitlines()[0].endswith("key developments")

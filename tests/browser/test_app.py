@@ -149,3 +149,13 @@ def test_outlook_view_lists_planned_events(start):
     click(duo, "#tab-outlook")
     duo.wait_for_contains_text("#outlook-list", "Kim Jong Un visits Beijing", timeout=20)
     assert "Jan 2027" in duo.find_element("#outlook-list").text
+
+
+def test_briefing_tab_shows_the_digest_and_copies_it(start):
+    duo, _ = start(path="/?tab=briefing&lang=ja")
+    duo.wait_for_contains_text(f"#{ids.BRIEFING}", "主な動き", timeout=30)
+    assert duo.find_element(f"#{ids.tab_panel('briefing')}").is_displayed()
+    assert "■" in duo.find_element(f"#{ids.BRIEFING}").text
+    click(duo, f"#{ids.BRIEFING_COPY}")
+    duo.wait_for_text_to_equal(f"#{ids.BRIEFING_COPY_STATUS}", "コピーしました", timeout=10)
+    assert console_errors(duo) == []

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import ALL, Input, Output, State, callback_context, dcc, html, no_update
 
-from .. import export, figures, outputs, tables
+from .. import digest, documents, export, figures, outputs, tables
 from ..outlook import coverage_of, outlook_events, past_due
 from ..query import (FILTER_BY_NAME, TABS, Filters, ViewState, filter_events, preset_window, state_from_query,
                      state_to_query)
@@ -303,6 +303,14 @@ def _register_panels(app, source: LogSource, today_fn) -> None:
         state, _ = state_of(search, source)
         return outlook_panel(source.current().events, state, vocab, today_fn())
 
+    @app.callback(Output(ids.BRIEFING, "children"), Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"),
+                  Input(ids.TABS, "data"))
+    def briefing(search, _version, tab):
+        if tab != "briefing":  # built only when looked at
+            return no_update
+        state, _ = state_of(search, source)
+        return briefing_text(source, state, today_fn())
+
     @app.callback(Output(ids.EVENT, "data", allow_duplicate=True),
                   Input(ids.TIMELINE, "clickData"), Input(ids.TABLE, "cellClicked"), Input(ids.TABLE, "eventData"),
                   Input({"type": ids.RELATED_LINK, "id": ALL}, "n_clicks"), Input(ids.DETAIL, "is_open"),
@@ -343,6 +351,12 @@ def outlook_panel(events, state: ViewState, vocab, today: dt.date) -> list:
         out += [html.H3(t("app.outlook_past_due", lang), className="h6 mt-3"),
                 _event_list(follow, vocab, lang, "outlook-past-due")]
     return out
+
+
+def briefing_text(source: LogSource, state: ViewState, today: dt.date) -> str:
+    """The briefing tab: the key-developments digest of the view (compared with the whole log) as plain text."""
+    b = dataclasses.replace(briefing_of(source, state, today), log=source.current().events, since=state.since)
+    return digest.plain_text(documents.briefing_digest(b))
 
 
 def _event_list(df, vocab, lang: str, list_id: str) -> html.Ul:
@@ -478,3 +492,19 @@ def _register_client(app) -> None:
         }""",
         Output(ids.COPY_STATUS, "children"), Input(ids.COPY, "n_clicks"), State(ids.SHARE_URL, "children"),
         State(ids.LANG, "value"), prevent_initial_call=True)
+    app.clientside_callback(  # the briefing tab's "Copy text": the same copy, of the digest's text
+        """function(n, text, lang) {
+            if (!n || !text) { return window.dash_clientside.no_update; }
+            var texts = document.getElementById('copied-texts');
+            var key = 'text' + (lang || 'en').charAt(0).toUpperCase() + (lang || 'en').slice(1);
+            var copied = (texts && texts.dataset[key]) || 'Text copied';
+            try { navigator.clipboard.writeText(text).catch(function(){ fallbackCopy(text); }); }
+            catch (e) { fallbackCopy(text); }
+            function fallbackCopy(value) {
+                var box = document.createElement('textarea'); box.value = value; document.body.appendChild(box);
+                box.select(); try { document.execCommand('copy'); } catch (e) {} box.remove();
+            }
+            return copied;
+        }""",
+        Output(ids.BRIEFING_COPY_STATUS, "children"), Input(ids.BRIEFING_COPY, "n_clicks"),
+        State(ids.BRIEFING, "children"), State(ids.LANG, "value"), prevent_initial_call=True)

@@ -173,6 +173,16 @@ def tab_bar(active: str, lang: str) -> html.Div:
                      for name in TABS], role="tablist", className="nav nav-tabs mb-2")
 
 
+def briefing_panel(lang: str) -> list:
+    """The digest of the view as plain text (filled when the tab is looked at) and a button copying it."""
+    return [html.Div([label("app.briefing_intro", lang, className="small text-muted me-2"),
+                      dbc.Button(label("app.copy_text", lang), id=ids.BRIEFING_COPY, color="secondary", outline=True,
+                                 size="sm"),
+                      html.Span(id=ids.BRIEFING_COPY_STATUS, className="small ms-2", role="status",
+                                **{"aria-live": "polite"})], className="my-2 d-flex align-items-center flex-wrap"),
+            html.Pre(id=ids.BRIEFING, className="briefing-text small p-3 border rounded bg-light")]
+
+
 def tab_panel(name: str, active: str, children: list) -> html.Div:
     return html.Div(children, id=ids.tab_panel(name), role="tabpanel", hidden=name != active,
                     **{"aria-labelledby": ids.tab_button(name)})
@@ -215,6 +225,7 @@ def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None
                       label("app.months", lang, className="ms-1 small")], className="my-2"),
             html.Div(id=ids.OUTLOOK),
         ]),
+        tab_panel("briefing", active, briefing_panel(lang)),
     ])
     detail = dbc.Offcanvas(id=ids.DETAIL, title=label("app.detail", lang), placement="end", is_open=False,
                            backdrop=False, scrollable=True, keyboard=True, className="detail-panel",
@@ -230,7 +241,8 @@ def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None
         dcc.Download(id=ids.DOWNLOAD),
         header(lang, currency),
         html.Div(id="copied-texts", hidden=True, **{f"data-{x}": t("app.copied", x) for x in UI_LANGS},
-                 **{f"data-title-{x}": t("app.title", x) for x in UI_LANGS}),
+                 **{f"data-title-{x}": t("app.title", x) for x in UI_LANGS},
+                 **{f"data-text-{x}": t("app.text_copied", x) for x in UI_LANGS}),
         dbc.Container(dbc.Row([
             dbc.Col([
                 dbc.Button(label("app.filters_button", lang, slot="toggle"), id=ids.FILTERS_TOGGLE, size="sm",
