@@ -159,3 +159,24 @@ def test_briefing_tab_shows_the_digest_and_copies_it(start):
     click(duo, f"#{ids.BRIEFING_COPY}")
     duo.wait_for_text_to_equal(f"#{ids.BRIEFING_COPY_STATUS}", "コピーしました", timeout=10)
     assert console_errors(duo) == []
+
+
+def annotations(duo):
+    return duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#timeline .annotation-text')).map(e => e.textContent)")
+
+
+def test_labels_and_context_bands_come_from_the_url_and_the_controls(start):
+    duo, _ = start(path="/?labels=5")
+    wait_until(lambda: any("Kim Jong Un visits Beijing" in a for a in annotations(duo)))
+    assert duo.find_element(f"#{ids.LABELS}").get_attribute("value") == "5"
+    assert not any("Lee Jae-myung" == a for a in annotations(duo))  # no band yet
+    click(duo, f"#{ids.BANDS}")
+    wait_until(lambda: query(duo).get("bands") == ["1"])
+    wait_until(lambda: "US–ROK exercises" in annotations(duo))
+    box = duo.find_element(f"#{ids.LABELS}")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.BACKSPACE, Keys.TAB)
+    wait_until(lambda: "labels" not in query(duo))
+    wait_until(lambda: not any("Kim Jong Un visits Beijing" in a for a in annotations(duo)))
+    assert console_errors(duo) == []

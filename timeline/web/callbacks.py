@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import ALL, Input, Output, State, callback_context, dcc, html, no_update
 
-from .. import digest, documents, export, figures, outputs, tables
+from .. import digest, documents, export, figures, load, outputs, tables
 from ..outlook import coverage_of, outlook_events, past_due
 from ..query import (FILTER_BY_NAME, TABS, Filters, ViewState, filter_events, preset_window, state_from_query,
                      state_to_query)
@@ -27,7 +27,8 @@ FILTER_CONTROLS = {"date_from": ids.DATE_FROM, "date_to": ids.DATE_TO, "countrie
                    "country_mode": ids.COUNTRY_MODE, "themes": ids.THEME, "types": ids.TYPE,
                    "min_importance": ids.IMPORTANCE, "statuses": ids.STATUS, "query": ids.QUERY}
 VIEW_CONTROLS = {"group": (ids.GROUP, "value"), "lang": (ids.LANG, "value"), "since": (ids.SINCE, "value"),
-                 "tab": (ids.TABS, "data"), "months": (ids.OUTLOOK_RANGE, "value")}
+                 "tab": (ids.TABS, "data"), "months": (ids.OUTLOOK_RANGE, "value"),
+                 "labels": (ids.LABELS, "value"), "bands": (ids.BANDS, "value")}
 CONTROLS = [(cid, "value") for cid in FILTER_CONTROLS.values()] + list(VIEW_CONTROLS.values())
 
 
@@ -83,7 +84,9 @@ def _register_sync(app, source: LogSource, today_fn) -> None:
                 return (search_out, *keep, None, current.event, _notes(notes))
             return (no_update, *_controls_from_state(current), None, current.event, _notes(notes))
         if fired & {ids.CLEAR, ids.CLEAR_EMPTY}:
-            state = ViewState(lang=current.lang, group=current.group, tab=current.tab, months=current.months)
+            # the filters go; how the view is shown (language, lanes, tab, labels, bands) stays
+            state = ViewState(lang=current.lang, group=current.group, tab=current.tab, months=current.months,
+                              labels=current.labels, label=current.label, bands=current.bands)
             return (state_to_query(state), *_controls_from_state(state), None, None, None)
         trigger = ids.PRESET if ids.PRESET in fired else next(iter(fired))
         if trigger == ids.PRESET:
@@ -141,8 +144,17 @@ def _state_from_controls(values: list, current: ViewState, event, source: LogSou
     draft = dataclasses.replace(
         current, filters=Filters(**filters, chain=current.filters.chain), event=event or None,
         lang=view["lang"] or "en", group=view["group"] or "country", since=view["since"] or None,
-        tab=view["tab"] or "timeline", months=int(view["months"] or 12))
+        tab=view["tab"] or "timeline", months=int(view["months"] or 12),
+        labels=_count_or_none(view["labels"]), bands=bool(view["bands"]))
     return state_of(state_to_query(draft), source)
+
+
+def _count_or_none(value) -> int | None:
+    """A number box's value (None, a number, or text a browser let through); out of range is left to the URL check."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _notes(notes: list[str]):
@@ -169,7 +181,8 @@ def _register_render(app, source: LogSource, today_fn):
         # plain dicts: sent as they are, converted to JSON once per cached view and never rebuilt
         timeline = figures.timeline_figure(df, vocab, lang, state.group, selected=state.event, today=today,
                                            highlight=_added_since(df, state.since), focus=state.filters.countries,
-                                           compact=compact, as_dict=True)
+                                           compact=compact, labels=state.labels, label_ids=state.label,
+                                           periods=_periods() if state.bands else None, as_dict=True)
         activity = figures.activity_figure(df, vocab, lang, today=today,
                                            x_range=timeline["layout"]["xaxis"]["range"], as_dict=True)
         counter = t("app.counter", lang, shown=len(df), total=len(events))
@@ -210,6 +223,15 @@ def _register_render(app, source: LogSource, today_fn):
         return view(search, compact) + ({**key, "table": True},)
 
     return view
+
+
+def _periods() -> list | None:
+    """The context bands, or none when the periods file is missing or invalid (the log still shows)."""
+    try:
+        return list(load.load_periods())
+    except (load.InvalidLog, OSError):
+        guard.log.warning("context periods not shown: the periods file is missing or invalid")
+        return None
 
 
 def view_bytes(out: tuple) -> int:

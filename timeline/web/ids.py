@@ -44,6 +44,8 @@ BRIEFING = "briefing-text"           # the digest of the view, as plain text
 BRIEFING_COPY = "briefing-copy"
 BRIEFING_COPY_STATUS = "briefing-copy-status"
 SINCE = "since"
+LABELS = "labels"                 # how many key events the timeline labels
+BANDS = "bands"                   # context bands behind the timeline
 LABEL = "label"                   # pattern-matching: {"type": LABEL, "key": text key}
 CURRENCY = "currency"             # the log's coverage and past-due plans, in the header
 CHAIN_HEAD = "chain-head"         # what a ?chain= view is

@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from ..export import ALL_FORMATS, TEMPLATES
 from ..model import Vocabulary
-from ..query import GROUPS, OUTLOOK_MONTHS, TABS, ViewState
+from ..query import GROUPS, MAX_LABELS, OUTLOOK_MONTHS, TABS, ViewState
 from ..text import UI_LANGS, t
 from . import ids
 
@@ -114,6 +114,10 @@ def filters_panel(vocab: Vocabulary, state: ViewState, hint=None) -> html.Div:
                                            value=list(f.statuses), inline=True, className="small"), lang),
         _field("app.group", dbc.RadioItems(id=ids.GROUP, options=choice_options("group", GROUPS, lang),
                                            value=state.group, inline=True, className="small"), lang),
+        _field("app.labels", dbc.Input(id=ids.LABELS, type="number", min=0, max=MAX_LABELS, step=1, size="sm",
+                                       debounce=True, placeholder=t("app.labels_ph", lang), value=state.labels), lang),
+        html.Div(dbc.Switch(id=ids.BANDS, label=label("app.bands", lang), value=state.bands, className="small"),
+                 className="mb-3"),
         _field("app.since", dbc.Input(id=ids.SINCE, type="text", placeholder="YYYY-MM-DD", size="sm", debounce=True,
                                       value=state.since), lang),
         dbc.Button(label("app.clear", lang), id=ids.CLEAR, color="secondary", outline=True, size="sm"),
