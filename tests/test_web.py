@@ -199,3 +199,18 @@ def test_the_briefing_tab_is_the_views_digest_as_text(tmp_path):
     assert "主な動き" in text.splitlines()[0]
     assert "李在明" in text or "イ・ジェミョン" in text
     assert briefing_text(source, ViewState(lang="en"), TODAY).splitlines()[0].endswith("key developments")
+
+
+def test_the_table_and_the_detail_say_how_an_event_is_established(claims_log):
+    from timeline.load import load_events, load_vocab
+    from timeline.tables import evidence_label, grid_rows
+    from timeline.web.detail import detail_body
+
+    vocab = load_vocab()
+    events = load_events(claims_log, vocab)
+    rows = {r["id"]: r["evidence"] for r in grid_rows(events, vocab, "en")}
+    assert rows["2025-09-kim-beijing"] == "Claimed (by KCNA)" and rows["2025-06-03-election"] == "Confirmed"
+    assert rows["2025-06-04-lee-inauguration"] == ""
+    assert evidence_label("claimed", "KCNA", vocab, "ja") == "一方の主張（主張：KCNA）"
+    body = str(detail_body(events, "2025-09-kim-beijing", vocab, "ko"))
+    assert "일방의 주장(주장: KCNA)" in body

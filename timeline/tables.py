@@ -52,6 +52,14 @@ def header(column: str, lang: str) -> str:
     return t(f"col.{column}", lang)
 
 
+def evidence_label(evidence: str, claimed_by: str, vocab: Vocabulary, lang: str) -> str:
+    """How an event is established, in the language, with whose claim it is: "Claimed (by KCNA)"; "" when not stated."""
+    if not evidence:
+        return ""
+    name = vocab.label("evidence", evidence, lang)
+    return t("evidence.by", lang, label=name, who=claimed_by) if claimed_by else name
+
+
 def source_line(source: dict) -> str:
     """"Publisher: title <url>" (or the report's section)."""
     where = source.get("url") or (f"section {source['section']}" if source.get("section") else "")
@@ -144,8 +152,9 @@ def grid_rows(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", limit: int 
     df = df.head(limit) if ranked else df.tail(limit)
     rows = chronology(df, vocab, lang, with_summary=False)
     pubs = df["sources"].map(lambda ss: ", ".join(dict.fromkeys(s.get("publisher", "") for s in ss)))
+    evidence = [evidence_label(e, by, vocab, lang) for e, by in zip(df["evidence"], df["claimed_by"])]
     return [{"id": r.id, "date": d.strftime("%Y-%m-%d"), "date_label": r.date, "title": r.title,
-             "status": r.status, "countries": r.countries, "themes": r.themes, "type": r.type,
+             "status": r.status, "evidence": e, "countries": r.countries, "themes": r.themes, "type": r.type,
              "importance": r.importance, "sources": p, **({"relevance": int(v)} if ranked else {})}
-            for r, d, p, v in zip(rows.itertuples(index=False), df["start"], pubs,
-                                  df["relevance"] if ranked else df["importance"], strict=True)]
+            for r, d, p, e, v in zip(rows.itertuples(index=False), df["start"], pubs, evidence,
+                                     df["relevance"] if ranked else df["importance"], strict=True)]

@@ -180,3 +180,21 @@ def test_labels_and_context_bands_come_from_the_url_and_the_controls(start):
     wait_until(lambda: "labels" not in query(duo))
     wait_until(lambda: not any("Kim Jong Un visits Beijing" in a for a in annotations(duo)))
     assert console_errors(duo) == []
+
+
+def test_evidence_filter_table_column_and_detail_line(start, claims_log):
+    duo, log = start()
+    log.write_text(claims_log.read_text(encoding="utf-8"), encoding="utf-8")
+    duo.wait_for_element("#currency-through", timeout=30)  # the claims log (it states its coverage) is live
+    duo.driver.get(duo.server_url + "/?evidence=claimed&event=2025-09-kim-beijing")
+    duo.wait_for_text_to_equal("#counter", "Showing 1 of 3 events", timeout=30)
+    duo.wait_for_text_to_equal("#detail-evidence", "Claimed (by KCNA)", timeout=30)
+    assert duo.find_element(f"#{ids.EVIDENCE} input[value='claimed']").is_selected()
+    click(duo, f"#{ids.EVIDENCE} input[value='confirmed']")
+    wait_until(lambda: query(duo).get("evidence") == ["claimed,confirmed"])
+    duo.wait_for_text_to_equal("#counter", "Showing 2 of 3 events", timeout=30)
+    click(duo, "#tab-table")
+    duo.wait_for_contains_text("#table .ag-center-cols-container", "Claimed (by KCNA)", timeout=30)
+    click(duo, f"#{ids.LANG} input[value='ja']")
+    duo.wait_for_contains_text("#detail-evidence", "一方の主張（主張：KCNA）", timeout=30)
+    assert console_errors(duo) == []

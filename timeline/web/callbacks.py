@@ -25,7 +25,8 @@ from .layout import (PRESETS, choice_options, dropdown_labels, graph_config, mod
 # filter (registry name) -> its control; view field -> its control and property
 FILTER_CONTROLS = {"date_from": ids.DATE_FROM, "date_to": ids.DATE_TO, "countries": ids.COUNTRY,
                    "country_mode": ids.COUNTRY_MODE, "themes": ids.THEME, "types": ids.TYPE,
-                   "min_importance": ids.IMPORTANCE, "statuses": ids.STATUS, "query": ids.QUERY}
+                   "min_importance": ids.IMPORTANCE, "statuses": ids.STATUS, "evidence": ids.EVIDENCE,
+                   "query": ids.QUERY}
 VIEW_CONTROLS = {"group": (ids.GROUP, "value"), "lang": (ids.LANG, "value"), "since": (ids.SINCE, "value"),
                  "tab": (ids.TABS, "data"), "months": (ids.OUTLOOK_RANGE, "value"),
                  "labels": (ids.LABELS, "value"), "bands": (ids.BANDS, "value")}
@@ -292,6 +293,8 @@ def column_defs(lang: str) -> list[dict]:
         {"field": "title", "headerName": head("title"), "flex": 3, "minWidth": 260, "wrapText": True,
          "autoHeight": True, "tooltipField": "title"},
         {"field": "status", "headerName": head("status"), "width": 130, "minWidth": 110},
+        {"field": "evidence", "headerName": head("evidence"), "width": 150, "minWidth": 110, "wrapText": True,
+         "autoHeight": True},
         {"field": "countries", "headerName": head("countries"), "flex": 1, "minWidth": 120, "wrapText": True,
          "autoHeight": True},
         {"field": "themes", "headerName": head("themes"), "flex": 1, "minWidth": 140, "wrapText": True,
@@ -395,6 +398,7 @@ def _register_language(app, vocab) -> None:
     @app.callback(
         Output({"type": ids.LABEL, "key": ALL, "slot": ALL}, "children"), Output(ids.COUNTRY, "options"),
         Output(ids.THEME, "options"), Output(ids.TYPE, "options"), Output(ids.STATUS, "options"),
+        Output(ids.EVIDENCE, "options"),
         Output(ids.IMPORTANCE, "options"), Output(ids.GROUP, "options"), Output(ids.PRESET, "options"),
         Output(ids.COUNTRY_MODE, "options"), Output(ids.QUERY, "placeholder"),
         *[Output(c, "labels") for c in (ids.COUNTRY, ids.THEME, ids.TYPE)],
@@ -409,6 +413,7 @@ def _register_language(app, vocab) -> None:
         labels = dropdown_labels(lang)
         return ([t(i["key"], lang) for i in label_ids], options(vocab, "country", lang),
                 options(vocab, "theme", lang), options(vocab, "type", lang), options(vocab, "status", lang),
+                options(vocab, "evidence", lang),
                 choice_options("importance", (1, 2, 3), lang), choice_options("group", ("country", "theme", "type"),
                                                                               lang),
                 choice_options("preset", PRESETS, lang), mode_options(lang), t("app.search_ph", lang),

@@ -8,7 +8,7 @@ from dash import dcc, html
 from ..figures import chain_figure
 from ..model import Vocabulary
 from ..outlook import chain
-from ..tables import date_label, field_column, header, labels
+from ..tables import date_label, evidence_label, field_column, header, labels
 from ..text import field_text, t
 from . import ids
 
@@ -27,6 +27,10 @@ def detail_body(events: pd.DataFrame, event_id: str, vocab: Vocabulary, lang: st
         (header("importance", lang), "●" * r["importance"] + "○" * (3 - r["importance"])),
         (header("status", lang), vocab.label("status", r["status"], lang)),
     ]
+    if r.get("evidence"):
+        facts.append((header("evidence", lang),
+                      html.Span(evidence_label(r["evidence"], r.get("claimed_by", ""), vocab, lang),
+                                id="detail-evidence")))
     body = [
         html.H5(title, id="detail-title", tabIndex="-1"),
         html.Div([html.Strong(date_label(r, lang)), html.Span(f"  ({t('detail.' + r['precision'], lang)})",

@@ -112,6 +112,8 @@ def filters_panel(vocab: Vocabulary, state: ViewState, hint=None) -> html.Div:
                                                 value=f.min_importance, inline=True, className="small"), lang),
         _field("app.status", dbc.Checklist(id=ids.STATUS, options=options(vocab, "status", lang),
                                            value=list(f.statuses), inline=True, className="small"), lang),
+        _field("app.evidence", dbc.Checklist(id=ids.EVIDENCE, options=options(vocab, "evidence", lang),
+                                             value=list(f.evidence), inline=True, className="small"), lang),
         _field("app.group", dbc.RadioItems(id=ids.GROUP, options=choice_options("group", GROUPS, lang),
                                            value=state.group, inline=True, className="small"), lang),
         _field("app.labels", dbc.Input(id=ids.LABELS, type="number", min=0, max=MAX_LABELS, step=1, size="sm",
