@@ -214,3 +214,22 @@ def test_the_table_and_the_detail_say_how_an_event_is_established(claims_log):
     assert evidence_label("claimed", "KCNA", vocab, "ja") == "一方の主張（主張：KCNA）"
     body = str(detail_body(events, "2025-09-kim-beijing", vocab, "ko"))
     assert "일방의 주장(주장: KCNA)" in body
+
+
+def test_with_a_search_the_table_is_ranked_and_marks_the_words_found():
+    from timeline.load import load_events, load_vocab
+    from timeline.query import Filters, filter_events
+    from timeline.web.callbacks import column_defs, table_rows
+    from timeline.web.detail import detail_body
+
+    vocab = load_vocab()
+    events = load_events(DATA / "valid.yaml", vocab)
+    found = filter_events(events, Filters(query="election"), vocab)
+    rows = table_rows(found, vocab, "en", "election")
+    # the election (in its title) before the newer inauguration (only in its summary)
+    assert [r["id"] for r in rows] == ["2025-06-03-election", "2025-06-04-lee-inauguration"]
+    assert rows[0]["title"][slice(*rows[0]["title_marks"][0])].lower() == "election" and rows[1]["title_marks"] == []
+    assert "sort" not in column_defs("en", ranked=True)[0] and column_defs("en")[0]["sort"] == "desc"
+    assert not any("relevance" in r or "title_marks" in r for r in table_rows(found, vocab, "en", ""))
+    title = detail_body(events, "2025-09-kim-beijing", vocab, "ja", "キム・ジョンウン")[0]
+    assert [type(c).__name__ for c in title.children] == ["Mark", "str"] and title.children[0].children == "金正恩"

@@ -152,7 +152,7 @@ def grid_rows(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", limit: int 
     df = df.head(limit) if ranked else df.tail(limit)
     rows = chronology(df, vocab, lang, with_summary=False)
     pubs = df["sources"].map(lambda ss: ", ".join(dict.fromkeys(s.get("publisher", "") for s in ss)))
-    evidence = [evidence_label(e, by, vocab, lang) for e, by in zip(df["evidence"], df["claimed_by"])]
+    evidence = [evidence_label(e, by, vocab, lang) for e, by in zip(df["evidence"], df["claimed_by"], strict=True)]
     return [{"id": r.id, "date": d.strftime("%Y-%m-%d"), "date_label": r.date, "title": r.title,
              "status": r.status, "evidence": e, "countries": r.countries, "themes": r.themes, "type": r.type,
              "importance": r.importance, "sources": p, **({"relevance": int(v)} if ranked else {})}

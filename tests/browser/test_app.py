@@ -198,3 +198,15 @@ def test_evidence_filter_table_column_and_detail_line(start, claims_log):
     click(duo, f"#{ids.LANG} input[value='ja']")
     duo.wait_for_contains_text("#detail-evidence", "一方の主張（主張：KCNA）", timeout=30)
     assert console_errors(duo) == []
+
+
+def test_a_katakana_search_finds_ranks_and_marks_the_event(start):
+    duo, _ = start(path="/?tab=table")
+    box = duo.find_element(f"#{ids.QUERY}")
+    box.send_keys("キム・ジョンウン", Keys.ENTER)
+    duo.wait_for_text_to_equal("#counter", "Showing 1 of 3 events", timeout=30)
+    duo.wait_for_text_to_equal("#table .ag-center-cols-container mark", "Kim Jong Un", timeout=30)
+    duo.driver.get(duo.server_url + "/?q=%E9%87%91%E6%AD%A3%E6%81%A9&event=2025-09-kim-beijing&lang=ja")
+    duo.wait_for_text_to_equal("#detail-title mark", "金正恩", timeout=30)
+    assert duo.find_element("#detail-title").text == "金正恩が訪中"
+    assert console_errors(duo) == []

@@ -13,8 +13,8 @@ from dash import ALL, Input, Output, State, callback_context, dcc, html, no_upda
 
 from .. import digest, documents, export, figures, load, outputs, tables
 from ..outlook import coverage_of, outlook_events, past_due
-from ..query import (FILTER_BY_NAME, TABS, Filters, ViewState, filter_events, preset_window, state_from_query,
-                     state_to_query)
+from ..query import (FILTER_BY_NAME, TABS, Filters, ViewState, filter_events, highlight_spans, preset_window,
+                     rank_events, state_from_query, state_to_query)
 from ..source import LogSource
 from ..text import UI_LANGS, field_text, t
 from . import guard, ids, memo
@@ -189,8 +189,9 @@ def _register_render(app, source: LogSource, today_fn):
         counter = t("app.counter", lang, shown=len(df), total=len(events))
         if len(df) > tables.GRID_LIMIT:
             counter += t("app.grid_limit", lang, n=tables.GRID_LIMIT)
+        query = state.filters.query
         return (timeline, activity, counter, {"display": "block"} if df.empty else {"display": "none"},
-                tables.grid_rows(df, vocab, lang), column_defs(lang), _mode_hint(state),
+                table_rows(df, vocab, lang, query), column_defs(lang, ranked=bool(query)), _mode_hint(state),
                 _chain_head(state, df, events), _currency(current, today, lang))
 
     def view(search: str, compact: bool = False) -> tuple:
@@ -284,14 +285,25 @@ def _added_since(df, since: str | None) -> set[str]:
     return set(df.loc[(df["added"] != "") & (df["added"] >= since), "id"])
 
 
-def column_defs(lang: str) -> list[dict]:
-    """The table's columns: newest first, status shown, dates and titles wrapping instead of cut."""
+def table_rows(df, vocab, lang: str, query: str) -> list[dict]:
+    """The table's rows; with a search, the most relevant first, each with where its title matches
+    (`title_marks`: character spans the grid's `MarkedText` renderer wraps in <mark>)."""
+    if not query:
+        return tables.grid_rows(df, vocab, lang)
+    rows = tables.grid_rows(rank_events(df, query, vocab), vocab, lang)
+    return [{**r, "title_marks": highlight_spans(r["title"], query, vocab)} for r in rows]
+
+
+def column_defs(lang: str, ranked: bool = False) -> list[dict]:
+    """The table's columns: newest first (with a search: most relevant first, the words found marked),
+    status shown, dates and titles wrapping instead of cut."""
     head = functools.partial(tables.header, lang=lang)
     return [
         {"field": "date", "headerName": head("date"), "valueFormatter": {"function": "params.data.date_label"},
-         "sort": "desc", "width": 170, "minWidth": 150, "wrapText": True, "autoHeight": True},
+         **({} if ranked else {"sort": "desc"}), "width": 170, "minWidth": 150, "wrapText": True,
+         "autoHeight": True},
         {"field": "title", "headerName": head("title"), "flex": 3, "minWidth": 260, "wrapText": True,
-         "autoHeight": True, "tooltipField": "title"},
+         "autoHeight": True, "tooltipField": "title", **({"cellRenderer": "MarkedText"} if ranked else {})},
         {"field": "status", "headerName": head("status"), "width": 130, "minWidth": 110},
         {"field": "evidence", "headerName": head("evidence"), "width": 150, "minWidth": 110, "wrapText": True,
          "autoHeight": True},
@@ -318,7 +330,7 @@ def _register_panels(app, source: LogSource, today_fn) -> None:
         state, _ = state_of(search, source)
         if not state.event:  # leave a closed panel alone: no change, no needless "closed" to react to
             return (False, None) if is_open else (no_update, no_update)
-        return True, detail_body(source.current().events, state.event, vocab, state.lang)
+        return True, detail_body(source.current().events, state.event, vocab, state.lang, state.filters.query)
 
     @app.callback(Output(ids.OUTLOOK, "children"), Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"),
                   Input(ids.TABS, "data"))

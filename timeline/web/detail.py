@@ -8,12 +8,22 @@ from dash import dcc, html
 from ..figures import chain_figure
 from ..model import Vocabulary
 from ..outlook import chain
+from ..query import highlight_spans
 from ..tables import date_label, evidence_label, field_column, header, labels
 from ..text import field_text, t
 from . import ids
 
 
-def detail_body(events: pd.DataFrame, event_id: str, vocab: Vocabulary, lang: str):
+def marked(text: str, query: str, vocab: Vocabulary) -> list:
+    """`text` as Dash children with the words `query` found in it wrapped in <mark> (text nodes, never markup)."""
+    out, at = [], 0
+    for start, end in highlight_spans(text, query, vocab) if query else ():
+        out += [text[at:start], html.Mark(text[start:end])]
+        at = end
+    return [x for x in out + [text[at:]] if x != ""]
+
+
+def detail_body(events: pd.DataFrame, event_id: str, vocab: Vocabulary, lang: str, query: str = ""):
     match = events[events["id"] == event_id]
     if match.empty:
         return html.P(t("detail.missing", lang))
@@ -32,12 +42,13 @@ def detail_body(events: pd.DataFrame, event_id: str, vocab: Vocabulary, lang: st
                       html.Span(evidence_label(r["evidence"], r.get("claimed_by", ""), vocab, lang),
                                 id="detail-evidence")))
     body = [
-        html.H5(title, id="detail-title", tabIndex="-1"),
+        html.H5(marked(title, query, vocab), id="detail-title", tabIndex="-1"),
         html.Div([html.Strong(date_label(r, lang)), html.Span(f"  ({t('detail.' + r['precision'], lang)})",
                                                                className="text-muted small")], className="mb-2"),
         html.Dl(sum(([html.Dt(k, className="col-4 small"), html.Dd(v, className="col-8 small mb-1")]
                      for k, v in facts), []), className="row mb-2"),
-        html.H6(t("detail.summary", lang)), html.P(field_text(r, "summary", lang), id="detail-summary"),
+        html.H6(t("detail.summary", lang)),
+        html.P(marked(field_text(r, "summary", lang), query, vocab), id="detail-summary"),
     ]
     if r["notes"]:
         body += [dbc.Alert([html.Strong(t("detail.notes", lang) + ": "), r["notes"]], color="warning",

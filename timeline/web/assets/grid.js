@@ -18,3 +18,23 @@
   }
   attach(0);
 })();
+
+// The table's title cell during a search: the title with the words found wrapped in <mark>, built
+// from the row's `title_marks` character spans as React text nodes and elements (never as HTML).
+(function () {
+  var funcs = (window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {});
+  funcs.MarkedText = function (props) {
+    var text = String(props.value == null ? "" : props.value);
+    var spans = (props.data && props.data.title_marks) || [];
+    var parts = [], at = 0;
+    spans.forEach(function (span, i) {
+      var start = Math.max(span[0], at), end = Math.min(span[1], text.length);
+      if (end <= start) { return; }
+      if (start > at) { parts.push(text.slice(at, start)); }
+      parts.push(React.createElement("mark", {key: i}, text.slice(start, end)));
+      at = end;
+    });
+    if (at < text.length) { parts.push(text.slice(at)); }
+    return React.createElement("span", null, parts);
+  };
+})();
