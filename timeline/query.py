@@ -303,7 +303,7 @@ def split_query(query: str, vocab: Vocabulary | None = None) -> list[str]:
 
 # -- the view state in the URL ------------------------------------------------------------------
 
-TABS = ("timeline", "table", "outlook", "briefing")
+TABS = ("timeline", "table", "outlook", "briefing", "compare")
 OUTLOOK_MONTHS = (3, 6, 12, 24)
 
 

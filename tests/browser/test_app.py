@@ -210,3 +210,12 @@ def test_a_katakana_search_finds_ranks_and_marks_the_event(start):
     duo.wait_for_text_to_equal("#detail-title mark", "金正恩", timeout=30)
     assert duo.find_element("#detail-title").text == "金正恩が訪中"
     assert console_errors(duo) == []
+
+
+def test_compare_tab_shows_the_comparison_of_the_view(start):
+    duo, _ = start(path="/?tab=compare&lang=ja")
+    duo.wait_for_element("#compare-graph .main-svg", timeout=30)
+    wait_until(lambda: "前期間との比較" in duo.find_element("#compare-graph").text)
+    assert "テーマ別" in duo.find_element("#compare-graph").text
+    assert console_errors(duo) == []
+    assert "韓国" in duo.find_element("#compare-heat").text

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import ALL, Input, Output, State, callback_context, dcc, html, no_update
 
-from .. import digest, documents, export, figures, load, outputs, tables
+from .. import compare, digest, documents, export, figures, load, outputs, tables
 from ..outlook import coverage_of, outlook_events, past_due
 from ..query import (FILTER_BY_NAME, TABS, Filters, ViewState, filter_events, highlight_spans, preset_window,
                      rank_events, state_from_query, state_to_query)
@@ -348,6 +348,14 @@ def _register_panels(app, source: LogSource, today_fn) -> None:
         state, _ = state_of(search, source)
         return briefing_text(source, state, today_fn())
 
+    @app.callback(Output(ids.COMPARE, "children"), Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"),
+                  Input(ids.TABS, "data"))
+    def comparison(search, _version, tab):
+        if tab != "compare":  # built only when looked at
+            return no_update
+        state, _ = state_of(search, source)
+        return compare_panel(source.current().events, state, vocab, today_fn())
+
     @app.callback(Output(ids.EVENT, "data", allow_duplicate=True),
                   Input(ids.TIMELINE, "clickData"), Input(ids.TABLE, "cellClicked"), Input(ids.TABLE, "eventData"),
                   Input({"type": ids.RELATED_LINK, "id": ALL}, "n_clicks"), Input(ids.DETAIL, "is_open"),
@@ -394,6 +402,36 @@ def briefing_text(source: LogSource, state: ViewState, today: dt.date) -> str:
     """The briefing tab: the key-developments digest of the view (compared with the whole log) as plain text."""
     b = dataclasses.replace(briefing_of(source, state, today), log=source.current().events, since=state.since)
     return digest.plain_text(documents.briefing_digest(b))
+
+
+def compare_panel(events, state: ViewState, vocab, today: dt.date) -> list:
+    """The compare tab: the view's window of the whole log against the window before
+    (compare.comparison_figure's bars side by side), then the window's country x theme counts as a table
+    (the app's Plotly bundle has no heat maps)."""
+    lang = state.lang
+    c = compare.compare(events, state.filters, vocab, today)
+    fig = compare.comparison_figure(c, vocab, lang)
+    fig.data = [trace for trace in fig.data if trace.type != "heatmap"]
+    for i, (lo, hi) in enumerate(((0.0, 0.28), (0.36, 0.64), (0.72, 1.0)), start=1):
+        suffix = "" if i == 1 else str(i)
+        fig.layout[f"xaxis{suffix}"].domain = [lo, hi]
+        fig.layout[f"yaxis{suffix}"].domain = [0.0, 0.9]
+        fig.layout.annotations[i - 1].update(x=lo, y=0.92)
+    fig.layout.annotations = fig.layout.annotations[:3]
+    fig.update_layout(width=None, height=480, autosize=True, xaxis4=None, yaxis4=None)
+    return [dcc.Graph(id="compare-graph", figure=fig, config=graph_config(lang, "korea-comparison", 480)),
+            _heat_table(c, vocab, lang)]
+
+
+def _heat_table(c, vocab, lang: str):
+    heat = c.heat
+    if heat.empty:
+        return None
+    head = [html.Th(t("compare.by_heat", lang))] + [html.Th(vocab.label("theme", k, lang)) for k in heat.columns]
+    body = [html.Tr([html.Th(vocab.label("country", k, lang))] + [html.Td(int(v)) for v in row])
+            for k, row in zip(heat.index, heat.to_numpy().tolist(), strict=True)]
+    return dbc.Table([html.Thead(html.Tr(head)), html.Tbody(body)], size="sm", bordered=True, id="compare-heat",
+                     className="small w-auto")
 
 
 def _event_list(df, vocab, lang: str, list_id: str) -> html.Ul:

@@ -43,6 +43,7 @@ OUTLOOK = "outlook"
 OUTLOOK_RANGE = "outlook-range"
 BRIEFING = "briefing-text"           # the digest of the view, as plain text
 BRIEFING_COPY = "briefing-copy"
+COMPARE = "compare"               # the comparison of the view with the period before
 BRIEFING_COPY_STATUS = "briefing-copy-status"
 SINCE = "since"
 LABELS = "labels"                 # how many key events the timeline labels

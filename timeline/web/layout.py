@@ -232,6 +232,7 @@ def build_layout(vocab: Vocabulary, lang: str = "en", version: str | None = None
             html.Div(id=ids.OUTLOOK),
         ]),
         tab_panel("briefing", active, briefing_panel(lang)),
+        tab_panel("compare", active, [html.Div(id=ids.COMPARE)]),
     ])
     detail = dbc.Offcanvas(id=ids.DETAIL, title=label("app.detail", lang), placement="end", is_open=False,
                            backdrop=False, scrollable=True, keyboard=True, className="detail-panel",
