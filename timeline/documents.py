@@ -201,13 +201,13 @@ def _docx_chronology(doc, b: Briefing, d: digests.Digest) -> None:
     table.style = "Table Grid"
     table.autofit = False
     widths = (Mm(32), Mm(100), Mm(28), Mm(10))
-    for column, width in zip(table.columns, widths):   # the grid, which LibreOffice and Word lay out by
+    for column, width in zip(table.columns, widths, strict=False):   # the grid, which LibreOffice and Word lay out by
         column.width = width
     heads = [header(c, b.lang) for c in ("date", "title", "countries")] + ["#"]
     for row_values, is_head in [(heads, True)] + [
             ((r.date, r.title, r.countries, str(numbers.get(r.id, ""))), False) for r in rows.itertuples()]:
         cells = table.rows[0].cells if is_head else table.add_row().cells
-        for cell, value, width in zip(cells, row_values, widths):
+        for cell, value, width in zip(cells, row_values, widths, strict=False):
             cell.width = width
             run = cell.paragraphs[0].add_run(value)
             run.font.size = Pt(9)

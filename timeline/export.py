@@ -82,7 +82,7 @@ class Briefing:
     label_ids: tuple[str, ...] = ()      # events always labelled
     periods: list | None = None          # context bands (load.load_periods); None or [] for none
     compare_to: tuple[str, str] | None = None   # the comparison's earlier window (default: the one before)
-    log: pd.DataFrame | None = None      # the whole log (the digest and the comparison look at the periods around the view)
+    log: pd.DataFrame | None = None      # the whole log (the digest and the comparison look around the view)
     since: str | None = None             # the digest lists events added since this date
     all_events: bool = False             # slide chronology of every event (default: importance 2 and 3)
 

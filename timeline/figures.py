@@ -111,7 +111,7 @@ def lanes(df: pd.DataFrame, vocab: Vocabulary, group: str, focus: tuple[str, ...
     present = present.tolist()
     if group == "country":
         # many countries with one or two events make unreadable lanes: fold them into "Other"
-        count_of = dict(zip(present, counts.tolist()))
+        count_of = dict(zip(present, counts.tolist(), strict=False))
         keep = set(present)
         if focus:
             keep = {c for c in present if c in focus or count_of[c] > FOLD_AT_MOST}
@@ -524,14 +524,16 @@ def hover_texts(df: pd.DataFrame, vocab: Vocabulary, lang: str, trim: bool) -> l
     """Hover text per row of `df` (escaped: Plotly renders a subset of HTML). `trim`: title and date
     only, built in one pass (big logs: this runs for thousands of events per change)."""
     titles = field_column(df, "title", lang)
-    dates = zip(df["date"].to_numpy(object), df["end"].to_numpy(object), df["approximate"].to_numpy(bool))
+    dates = zip(df["date"].to_numpy(object), df["end"].to_numpy(object), df["approximate"].to_numpy(bool), strict=False)
     if trim:
-        return [f"<b>{esc(title[:80])}</b><br>{_span_html(d, e, a, lang)}" for title, (d, e, a) in zip(titles, dates)]
-    rest = zip(df["countries"].to_numpy(object), df["type"].to_numpy(object), df["status"].to_numpy(object))
+        return [f"<b>{esc(title[:80])}</b><br>{_span_html(d, e, a, lang)}"
+                for title, (d, e, a) in zip(titles, dates, strict=True)]
+    rest = zip(df["countries"].to_numpy(object), df["type"].to_numpy(object), df["status"].to_numpy(object),
+               strict=True)
     return [f"<b>{esc(title)}</b><br>{_span_html(d, e, a, lang)}"
             f"{' · ' + esc(vocab.label('status', status, lang)) if status != 'occurred' else ''}<br>"
             f"{esc(labels(countries, vocab, 'country', lang))}<br><i>{esc(vocab.label('type', kind, lang))}</i>"
-            for title, (d, e, a), (countries, kind, status) in zip(titles, dates, rest)]
+            for title, (d, e, a), (countries, kind, status) in zip(titles, dates, rest, strict=False)]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -600,9 +602,9 @@ def chain_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", selected
     """A small connected timeline of an event chain: one row per event in date order, links drawn."""
     df = df.sort_values(["start", "id"])
     y = {eid: i for i, eid in enumerate(df["id"])}
-    x = dict(zip(df["id"], df["start"]))
+    x = dict(zip(df["id"], df["start"], strict=False))
     xs, ys = [], []
-    for eid, related in zip(df["id"], df["related"]):
+    for eid, related in zip(df["id"], df["related"], strict=False):
         for link in related:
             if link["id"] in y:
                 xs += [x[eid], x[link["id"]], None]
@@ -614,7 +616,7 @@ def chain_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", selected
         x=df["start"], y=[y[e] for e in df["id"]], mode="markers+text", customdata=df["id"].to_numpy(),
         text=[esc(title if len(title) <= 34 else title[:33] + "…") for title in titles], textposition="middle right",
         textfont={"size": 11}, hovertext=[f"<b>{esc(title)}</b><br>{esc(date_label(r, lang))}"
-                                          for title, r in zip(titles, df.to_dict("records"))],
+                                          for title, r in zip(titles, df.to_dict("records"), strict=False)],
         hovertemplate="%{hovertext}<extra></extra>",
         marker={"size": [18 if e == selected else 11 for e in df["id"]], "color": colors,
                 "line": {"width": [3 if e == selected else 0 for e in df["id"]], "color": "#111"}}))
