@@ -31,6 +31,7 @@ from .text import t
 
 EAST_ASIAN_FONT = {"en": "Noto Sans CJK JP", "ja": "Noto Sans CJK JP", "ko": "Noto Sans CJK KR"}
 LANG_TAG = {"en": "en-GB", "ja": "ja-JP", "ko": "ko-KR"}
+EAST_ASIAN_LANGS = ("ja", "ko")   # the East Asian language tag of a document: its own, else Japanese
 PRINT_TIMEOUT = 60   # seconds for Chromium to print the chronology
 
 
@@ -152,7 +153,7 @@ def _east_asian(rpr, lang: str) -> None:
         tag = OxmlElement("w:lang")
         rpr.append(tag)
     tag.set(qn("w:val"), LANG_TAG.get(lang, "en-GB"))
-    tag.set(qn("w:eastAsia"), LANG_TAG["ko" if lang == "ko" else "ja"])
+    tag.set(qn("w:eastAsia"), LANG_TAG.get(lang if lang in EAST_ASIAN_LANGS else "ja"))  # East Asian text: ja or ko
 
 
 def _para(doc, text: str, size=None, style: str | None = None):
