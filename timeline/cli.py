@@ -507,9 +507,15 @@ def _print_table(rows, lang: str) -> None:
 
 # -- the parser -----------------------------------------------------------------------------------
 
+def _prog() -> str:
+    """How the user called us: `timeline` once installed, `python -m timeline` from a checkout."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "timeline" if name == "timeline" else "python -m timeline"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m timeline",
+        prog=_prog(),
         description="Korean Peninsula event timeline: validate, list, count and export a curated YAML log.",
         epilog="Examples:\n  " + "\n  ".join(EXAMPLES.values()),
         formatter_class=argparse.RawDescriptionHelpFormatter)
