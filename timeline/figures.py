@@ -719,6 +719,7 @@ def band_parts(periods, vocab: Vocabulary, lang: str, x_range, strip: tuple[floa
                             "y": top - height / 2, "yref": "paper", "yanchor": "middle", "showarrow": False,
                             "xshift": -6, "font": {"size": BAND_FONT - 1, "color": "#555"}})
         shown = [p for p in periods if p.row == row]
+        several_acting = sum(p.kind == "acting" for p in shown) > 1
         acting: list[tuple[float, float]] = []
         for k, period in enumerate(shown):
             x0 = float(pd.Timestamp(period.start.first).value // 1_000_000)
@@ -732,12 +733,13 @@ def band_parts(periods, vocab: Vocabulary, lang: str, x_range, strip: tuple[floa
             if shade and period.kind == "exercise":
                 shapes.append({"type": "rect", "xref": "x", "x0": x0, "x1": x1, "yref": "paper", "y0": shade[0],
                                "y1": shade[1], "fillcolor": EXERCISE_SHADE, "line": {"width": 0}, "layer": "below"})
+            if period.kind == "acting" and several_acting:
+                acting.append((x0, x1))  # named together below, so that no two labels overlap
+                continue
             fits = _band_text(period.text(lang), x0, x1, top - height * 0.46, (hi - lo) / width_px, period.id)
             if fits:
                 annotations.append(fits)
-            elif period.kind == "acting":
-                acting.append((x0, x1))
-        # acting presidents one after another, each too short to name: one label over the run
+        # acting presidents one after another (most too short to name): one label over the run
         if acting:
             run = _band_text(t("band.acting", lang), min(a for a, _ in acting), max(b for _, b in acting),
                              top - height * 0.46, (hi - lo) / width_px, f"acting:{row}")
