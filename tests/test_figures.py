@@ -167,3 +167,15 @@ def test_range_slider_only_for_a_few_hundred_events(valid_df, vocab, monkeypatch
     fig = figures.timeline_figure(valid_df, vocab, today=TODAY)
     assert not fig.layout.xaxis.rangeslider.visible
     assert fig.layout.xaxis2.side == "top"  # the dates stay reachable above the lanes
+
+
+def test_an_event_that_rests_on_one_sides_claim_has_a_white_dot(valid_df, vocab):
+    df = valid_df.copy()
+    df["evidence"] = ["claimed", "", "disputed"]
+    fig = figures.timeline_figure(df, vocab, "en", "type", today=TODAY)
+    marks = {i: (t.marker.symbol, t.marker.line.color) for t in markers(fig) for i in t.customdata}
+    claimed = [i for i, e in zip(df["id"], df["evidence"], strict=True) if e]
+    plain = [i for i, e in zip(df["id"], df["evidence"], strict=True) if not e]
+    assert all(marks[i][0].endswith("-dot") and marks[i][1] == "#ffffff" for i in claimed)
+    assert all(not marks[i][0].endswith("-dot") and marks[i][1] != "#ffffff" for i in plain)
+    assert "◉" in figures.t("fig.key", "ja")

@@ -34,7 +34,7 @@ WEBGL_THRESHOLD = 3000      # above this many markers the timeline uses WebGL tr
 SLIDER_MAX = 500            # above this many markers the app's timeline has no range slider
 FIGURE_COLUMNS = ("id", "date", "end", "precision", "start", "stop", "approximate", "title_en", "title_ja",
                   "title_ko", "short_en", "short_ja", "short_ko", "countries", "themes", "type", "importance",
-                  "status")
+                  "status", "evidence")
 MAX_DRAWN = 20000           # the browser gets at most this many events; the most important are kept
 TRIM_THRESHOLD = 3000       # above this many events hover text is trimmed to date and title
 MAX_LANES = 10              # country lanes beyond this fold into "Other"
@@ -69,12 +69,20 @@ def color_kind(group: str) -> str:
     return "country" if group == "theme" else "theme"
 
 
-def symbols(precision: np.ndarray, status: np.ndarray, past_due: np.ndarray | None = None) -> np.ndarray:
-    """Marker symbol per event: shape from date precision, fill from status; a planned event whose
-    date has passed, or whose outcome is not confirmed, is crossed (⊕): it needs a follow-up."""
+CLAIMED = ("claimed", "disputed")   # evidence drawn with a white dot: one side's word only
+
+
+def symbols(precision: np.ndarray, status: np.ndarray, past_due: np.ndarray | None = None,
+            evidence: np.ndarray | None = None) -> np.ndarray:
+    """Marker symbol per event: shape from date precision, fill from status; an event that rests on
+    one side's claim (or is disputed) has a white dot (◉); a planned event whose date has passed, or
+    whose outcome is not confirmed, is crossed (⊕): it needs a follow-up."""
     base = np.where(precision == "day", "circle", "diamond").astype(object)
     planned = np.isin(status, PLANNED_STATUSES)
-    out = np.where(planned, base + "-open", base)
+    out = base
+    if evidence is not None:
+        out = np.where(np.isin(evidence, CLAIMED), base + "-dot", out)
+    out = np.where(planned, base + "-open", out)
     out = np.where(status == "postponed", base + "-open-dot", out)
     unsure = status == "unconfirmed"
     if past_due is not None:
@@ -234,7 +242,8 @@ def place_events(df: pd.DataFrame, vocab: Vocabulary, group: str = "country", to
         x=np.where(is_day | is_span, start, start + (stop - start) // 2), start=start, stop=stop,
         is_span=is_span, is_day=is_day, ids=df["id"].to_numpy(object)[ev],
         size=_SIZE_OF[np.clip(df["importance"].to_numpy(np.int64)[ev], 1, 3)],
-        symbol=symbols(df["precision"].to_numpy(object)[ev], status, past_due),
+        symbol=symbols(df["precision"].to_numpy(object)[ev], status, past_due,
+                       df["evidence"].to_numpy(object)[ev] if "evidence" in df.columns else None),
         color_kind=ckind, color_codes=color_codes, color_order=color_order)
 
 
@@ -284,13 +293,19 @@ def marker_traces(p: Placed, vocab: Vocabulary, lang: str, kind: str = "scatter"
             trace = {"type": kind, "x": p.x[pick], "y": p.y[pick], "mode": "markers", "name": name,
                      "legendgroup": cid, "showlegend": False, "customdata": p.ids[pick].tolist(),
                      "marker": {"color": color, "size": p.size[pick], "symbol": sym,
-                                "line": {"color": color, "width": 2}, "opacity": 0.9}}
+                                # a claimed event's dot is white, so it shows inside the filled marker
+                                "line": {"color": "#ffffff" if _white_dot(sym) else color, "width": 2},
+                                "opacity": 0.9}}
             if texts is not None:
                 trace.update(hovertext=texts[pick].tolist(), hovertemplate="%{hovertext}<extra></extra>")
             else:
                 trace["hoverinfo"] = "skip"
             traces.append(trace)
     return traces
+
+
+def _white_dot(symbol: str) -> bool:
+    return symbol.endswith("-dot") and "-open" not in symbol
 
 
 RINGS = {"new": ("#f5b041", 12), "selected": ("#111", 10)}
