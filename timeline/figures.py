@@ -294,7 +294,8 @@ def marker_traces(p: Placed, vocab: Vocabulary, lang: str, kind: str = "scatter"
                      "legendgroup": cid, "showlegend": False, "customdata": p.ids[pick].tolist(),
                      "marker": {"color": color, "size": p.size[pick], "symbol": sym,
                                 # a claimed event's dot is white, so it shows inside the filled marker
-                                "line": {"color": "#ffffff" if _white_dot(sym) else color, "width": 2},
+                                "line": {"color": "#ffffff", "width": 1} if _white_dot(sym)
+                                else {"color": color, "width": 2},
                                 "opacity": 0.9}}
             if texts is not None:
                 trace.update(hovertext=texts[pick].tolist(), hovertemplate="%{hovertext}<extra></extra>")
@@ -360,8 +361,9 @@ def top_date_axis(lang: str, match: str = "x") -> tuple[dict, dict]:
     return x, y
 
 
-def initial_range(p: Placed, today: dt.date) -> list:
+def initial_range(p: Placed, today: dt.date, until: pd.Timestamp | None = None) -> list:
     """Open on where the events are: a few early outliers (a 2019 speech) stay reachable by zooming out.
+    The range reaches today, or `until` (the end of a window that closes before today) instead.
     With no events, the year up to today (never Plotly's empty default of the year 2000)."""
     if not len(p.ev):
         return [pd.Timestamp(today) - pd.Timedelta(days=365), pd.Timestamp(today) + pd.Timedelta(days=60)]
@@ -369,7 +371,8 @@ def initial_range(p: Placed, today: dt.date) -> list:
     lo = df["start"].min() if len(df) < 50 else df["start"].quantile(0.02)
     hi = df["stop"].max()
     pad = max((hi - lo) * 0.03, pd.Timedelta(days=10))
-    return [lo - pad, max(hi, pd.Timestamp(today)) + pad]
+    end = pd.Timestamp(today) if until is None else min(pd.Timestamp(until), pd.Timestamp(today))
+    return [lo - pad, max(hi, end) + pad]
 
 
 def notes(p: Placed, lang: str) -> list[dict]:
