@@ -9,8 +9,8 @@ import feedparser
 import icalendar
 import pytest
 
-from timeline.devtools import loadtest
 from timeline.cli import main
+from timeline.devtools import loadtest
 from timeline.web import api
 from timeline.web.app import create_app
 

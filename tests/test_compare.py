@@ -44,7 +44,7 @@ def test_comparison_counts_equal_direct_pandas_counts(log, vocab, filters, compa
         assert (table["change"] == table["current"] - table["previous"]).all()
     now = direct(log, *c.current, filters.countries)
     assert c.totals[1] == len(now)
-    pairs = [(cc, th) for cs, ts in zip(now["countries"], now["themes"]) for cc in cs for th in ts]
+    pairs = [(cc, th) for cs, ts in zip(now["countries"], now["themes"], strict=False) for cc in cs for th in ts]
     for (cc, th), n in pd.Series(pairs).value_counts().items():
         assert c.heat.loc[cc, th] == n
 

@@ -140,7 +140,7 @@ def test_unconfirmed_events_are_past_due_not_developments(log, vocab):
 @pytest.mark.parametrize("f", VIEWS, ids=VIEW_IDS)
 def test_every_footnote_resolves_to_sources_of_that_event(log, vocab, f):
     d = digest.build_digest(log, f, vocab, "en", TODAY, since="2026-06-01")
-    sources = dict(zip(log["id"], log["sources"]))
+    sources = dict(zip(log["id"], log["sources"], strict=False))
     points = d.top + d.new + d.ahead + d.past_due
     assert points
     for p in points:

@@ -146,7 +146,8 @@ def test_xlsx_rows_and_sources(briefing_ja):
     assert [r[0] for r in events[1:]] == ["2025-06-03-election", "2025-06-04-lee-inauguration"]
     assert events[1][events[0].index("countries")] == "KR" and events[1][events[0].index("type")] == "election"
     sources = list(wb["Sources"].iter_rows(values_only=True))
-    assert ("2025-06-04-lee-inauguration", "Yonhap", "Lee sworn in", "https://en.yna.co.kr/view/example") == sources[2][:4]
+    expected = ("2025-06-04-lee-inauguration", "Yonhap", "Lee sworn in", "https://en.yna.co.kr/view/example")
+    assert expected == sources[2][:4]
     assert wb["Sources"]["D3"].hyperlink.target == "https://en.yna.co.kr/view/example"
 
 
@@ -155,7 +156,8 @@ def test_xlsx_rows_and_sources(briefing_ja):
      ["2025年6月3日", "大統領選挙", "韓国", "韓国の内政", "選挙", None]),
     ("en", "Chronology", ["Date", "Event", "Countries", "Themes", "Type", "Status", "Sources"],
      ["3 Jun 2025", "Snap presidential election", "South Korea (ROK)", None, None, None]),
-    ("ko", "연표", ["날짜", "사건", "국가·지역", "주제", "유형", "상태", "출처"], ["2025년 6월 3일", None, "한국", None, None, None]),
+    ("ko", "연표", ["날짜", "사건", "국가·지역", "주제", "유형", "상태", "출처"],
+     ["2025년 6월 3일", None, "한국", None, None, None]),
 ])
 def test_xlsx_first_sheet_is_a_chronology_for_people_in_the_language(valid_df, vocab, lang, sheet, heads, first):
     from openpyxl import load_workbook

@@ -64,7 +64,7 @@ def test_planned_and_cancelled_events_look_different(valid_df, vocab):
 
 def test_size_grows_with_importance(valid_df, vocab):
     fig = figures.timeline_figure(valid_df, vocab, "en", "type", today=TODAY)
-    sizes = {i: s for t in markers(fig) for i, s in zip(t.customdata, t.marker.size)}
+    sizes = {i: s for t in markers(fig) for i, s in zip(t.customdata, t.marker.size, strict=False)}
     assert sizes["2025-06-03-election"] > sizes["2025-09-kim-beijing"]
 
 
@@ -75,7 +75,7 @@ def test_hover_text_is_escaped(valid_df, vocab, monkeypatch, trim):
     df = valid_df.copy()
     df.loc[0, "title_en"] = "<b onmouseover=alert(1)>x</b> & co"
     fig = figures.timeline_figure(df, vocab, "en", "type", today=TODAY)
-    hover = {i: h for t in markers(fig) for i, h in zip(t.customdata, t.hovertext)}
+    hover = {i: h for t in markers(fig) for i, h in zip(t.customdata, t.hovertext, strict=False)}
     text = hover[df.loc[0, "id"]]
     assert text.startswith("<b>&lt;b onmouseover=alert(1)&gt;x&lt;/b&gt; &amp; co</b><br>")
     assert "<b onmouseover" not in " ".join(hover.values())
@@ -116,7 +116,7 @@ def test_years_of_months_are_drawn_as_stacked_step_areas(valid_df, vocab, monkey
     areas = figures.activity_figure(valid_df, vocab, "en")
     assert {t.type for t in bars.data} == {"bar"} and {t.type for t in areas.data} == {"scatter"}
     assert [t.name for t in areas.data] == [t.name for t in bars.data]
-    for bar, area in zip(bars.data, areas.data):  # the same counts, plus the step's closing point
+    for bar, area in zip(bars.data, areas.data, strict=False):  # the same counts, plus the step's closing point
         assert list(area.y[:-1]) == list(bar.y) and area.y[-1] == bar.y[-1] and area.line.shape == "hv"
         assert pd.Timestamp(area.x[0], unit="ms") == pd.Timestamp(bar.x[0])
         assert pd.Timestamp(area.x[-1], unit="ms") == pd.Timestamp("2025-10-01")  # the end of September
@@ -167,3 +167,15 @@ def test_range_slider_only_for_a_few_hundred_events(valid_df, vocab, monkeypatch
     fig = figures.timeline_figure(valid_df, vocab, today=TODAY)
     assert not fig.layout.xaxis.rangeslider.visible
     assert fig.layout.xaxis2.side == "top"  # the dates stay reachable above the lanes
+
+
+def test_an_event_that_rests_on_one_sides_claim_has_a_white_dot(valid_df, vocab):
+    df = valid_df.copy()
+    df["evidence"] = ["claimed", "", "disputed"]
+    fig = figures.timeline_figure(df, vocab, "en", "type", today=TODAY)
+    marks = {i: (t.marker.symbol, t.marker.line.color) for t in markers(fig) for i in t.customdata}
+    claimed = [i for i, e in zip(df["id"], df["evidence"], strict=True) if e]
+    plain = [i for i, e in zip(df["id"], df["evidence"], strict=True) if not e]
+    assert all(marks[i][0].endswith("-dot") and marks[i][1] == "#ffffff" for i in claimed)
+    assert all(not marks[i][0].endswith("-dot") and marks[i][1] != "#ffffff" for i in plain)
+    assert "◉" in figures.t("fig.key", "ja")

@@ -88,8 +88,8 @@ def test_stamp_fills_added_and_updated_from_history(versions, tmp_path):
     assert df.loc["2025-06-03-election", "added"] == "2025-01-02"
     assert df.loc["2025-10-new", "updated"] == "2025-03-04"
     # only stamp lines were added: the rest of the file is untouched
-    added_lines = [l for l in log.read_text().splitlines() if l not in before.splitlines()]
-    assert len(added_lines) == 8 and all(l.strip().startswith(("added:", "updated:")) for l in added_lines)
+    added_lines = [line for line in log.read_text().splitlines() if line not in before.splitlines()]
+    assert len(added_lines) == 8 and all(line.strip().startswith(("added:", "updated:")) for line in added_lines)
     assert stamp_events(log, dates) == 0   # idempotent
 
 

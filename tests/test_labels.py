@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from timeline import export, figures, labels
+from timeline.devtools.synth import synth_log
 from timeline.load import load_events, load_periods
 from timeline.query import Filters
-from timeline.devtools.synth import synth_log
 
 from .conftest import ROOT, TODAY
 

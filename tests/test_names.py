@@ -26,7 +26,7 @@ NOT_NAMES = frozenset("""
     Statement Declaration Drone North South Korea Security Prosecutors
     January February March April May June July August September October November December
     AI FOC FTA FY2026 GDP ICBM ICBMs IRBM SRBM SRBMs IT KN KF F K MOU OPCON PM SAREX SMA G7 G20 LG IEEPA N In
-    Kim Lee Yoon Cho Ahn Han Choe Park Jung Jang Woo Choi Yi Xi
+    Kim Lee Yoon Cho Ahn Han Choe Park Jung Jang Woo Choi Yi Xi Moon
 """.split())
 
 _WORDS = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'.]*")

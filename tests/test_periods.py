@@ -44,7 +44,7 @@ def test_the_real_periods_file_is_valid_and_sourced():
         assert p.label.get("en") and p.label.get("ja") and p.label.get("ko"), p.id
     # one governing period at a time per country, from Yoon to Lee without a gap
     kr = sorted((p for p in periods if p.row == "KR"), key=lambda p: p.start.first)
-    for a, b in zip(kr, kr[1:]):
+    for a, b in zip(kr, kr[1:], strict=False):
         assert 0 <= (b.start.first - a.end.last).days <= 1, (a.id, b.id)
 
 

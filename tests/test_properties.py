@@ -10,7 +10,6 @@ from timeline.model import FIELDS, fold
 from timeline.query import Filters, filter_events, state_from_query, state_to_query
 from timeline.validate import CODES, validate_records
 
-
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False), st.text(max_size=12),
                     st.sampled_from(["2025-06-04", "2025-13", "2025", "KR", "japan-rok", "summit", "occurred",
                                      "https://example.org", "javascript:x", ""]))
@@ -84,7 +83,8 @@ def test_url_parser_round_trips_whatever_it_accepts(vocab, params):
     assert state_from_query(state_to_query(state), vocab, {"a"})[0] == state
 
 
-@given(st.text(alphabet=st.characters(codec="utf-8")) | st.text("ＡＺａｚ０９（）～\u3000　…㎜ｶﾞ\u0301\u3099가각\u1100\u1161 ", max_size=30))
+@given(st.text(alphabet=st.characters(codec="utf-8"))
+       | st.text("ＡＺａｚ０９（）～\u3000　…㎜ｶﾞ\u0301\u3099가각\u1100\u1161 ", max_size=30))
 def test_fold_is_nfkc_then_casefold(text):
     import unicodedata
 

@@ -87,7 +87,8 @@ def test_split_query():
 
 
 def test_url_state_round_trip(vocab):
-    query = "?from=2025-06&to=2026-03&country=KP,RU&theme=russia-dprk&type=visit&importance=2&status=occurred&q=Kursk&lang=ja&group=theme&event=x"
+    query = ("?from=2025-06&to=2026-03&country=KP,RU&theme=russia-dprk&type=visit&importance=2&status=occurred"
+             "&q=Kursk&lang=ja&group=theme&event=x")
     state, notes = state_from_query(query, vocab, {"x"})
     assert notes == []
     assert state.filters == Filters(date_from="2025-06", date_to="2026-03", countries=("KP", "RU"),

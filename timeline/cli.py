@@ -14,8 +14,18 @@ from pathlib import Path
 
 from .export import ALL_FORMATS, CHARTS, DOCUMENT_TEMPLATES, TEMPLATES
 from .labels import COUNTS
-from .load import (PERIODS_PATH, InvalidLog, is_periods_file, load_events, load_periods, load_vocab, log_updated,
-                   parse_log, read_log, read_periods, read_text)
+from .load import (
+    PERIODS_PATH,
+    InvalidLog,
+    is_periods_file,
+    load_events,
+    load_periods,
+    load_vocab,
+    parse_log,
+    read_log,
+    read_periods,
+    read_text,
+)
 from .model import PartialDate
 from .query import FILTERS, GROUPS, MAX_LABELS, Filters, filter_events, rank_events
 from .text import UI_LANGS, t
@@ -175,7 +185,7 @@ def cmd_export(args) -> int:
     try:
         export.check_output(args.out)  # before any work: a bad --out is known at once
     except export.OutputError as exc:
-        raise UsageError(str(exc))
+        raise UsageError(str(exc)) from None
     vocab = load_vocab()
     report = read_log(args.events, vocab)
     if not report.ok:
@@ -184,7 +194,7 @@ def cmd_export(args) -> int:
     try:
         date = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
-        raise UsageError(f"--date {args.date!r}: use YYYY-MM-DD")
+        raise UsageError(f"--date {args.date!r}: use YYYY-MM-DD") from None
     if args.since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.since):
         raise UsageError(f"--since {args.since!r}: use YYYY-MM-DD")
     if args.template in DOCUMENT_TEMPLATES and args.format != "pdf":
@@ -196,7 +206,8 @@ def cmd_export(args) -> int:
         raise UsageError(f"--label {', '.join(unknown)}: no event with this id (see `list --format csv` for ids)")
     if args.labels is not None and not 0 <= args.labels <= MAX_LABELS:
         raise UsageError(f"--labels {args.labels}: use 0 (no labels) to {MAX_LABELS}")
-    briefing = export.Briefing(filter_events(report.events, filters, vocab), vocab, filters, args.lang, args.title, date,
+    briefing = export.Briefing(filter_events(report.events, filters, vocab), vocab, filters, args.lang, args.title,
+                               date,
                                group=args.group, **export.log_facts(report.meta, report.events, args.lang, date),
                                include_past=args.past, labels=args.labels, label_ids=forced,
                                periods=list(load_periods(args.periods)) if args.bands else None,
@@ -210,7 +221,7 @@ def cmd_export(args) -> int:
     try:
         export.write_output(args.out, data)
     except export.OutputError as exc:
-        raise UsageError(str(exc))
+        raise UsageError(str(exc)) from None
     print(f"wrote {args.out} ({len(briefing.df)} events, {len(data):,} bytes)")
     return 0
 
@@ -226,7 +237,7 @@ def _compare_window(raw: str | None) -> tuple[str, str] | None:
         PartialDate.parse(lo)
         PartialDate.parse(hi)
     except ValueError:
-        raise UsageError(f"--compare-to {raw!r}: use FROM..TO, e.g. 2024-06..2024-11")
+        raise UsageError(f"--compare-to {raw!r}: use FROM..TO, e.g. 2024-06..2024-11") from None
     return lo, hi
 
 
@@ -242,7 +253,7 @@ def cmd_diff(args) -> int:
                 raise UsageError("give two files (diff OLD NEW) or --since REV")
             d = history.compare_files(args.old, args.new)
     except ValueError as exc:
-        raise UsageError(str(exc))
+        raise UsageError(str(exc)) from None
     if args.format == "json":
         print(json.dumps({"added": list(d.added["id"]), "removed": list(d.removed["id"]), "changed": d.changed},
                          ensure_ascii=False, indent=2))
@@ -281,7 +292,7 @@ def cmd_stamp(args) -> int:
     try:
         dates = history.history_dates(args.path)
     except Exception as exc:  # not a git checkout, file not tracked, git missing
-        raise UsageError(f"cannot read the git history of {args.path}: {exc}")
+        raise UsageError(f"cannot read the git history of {args.path}: {exc}") from None
     count = history.stamp_events(args.path, dates)
     report = read_log(args.path, cache=False)
     print(f"stamped {count} event(s) in {args.path}" + ("" if report.ok else " — but the file now has problems:"))
@@ -306,7 +317,7 @@ def cmd_bench(args) -> int:
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
-        raise UsageError(f"--sizes {args.sizes!r}: use comma-separated whole numbers, e.g. 1000,10000")
+        raise UsageError(f"--sizes {args.sizes!r}: use comma-separated whole numbers, e.g. 1000,10000") from None
     result = bench.run(sizes, args.quick, args.peers, args.json, log=lambda m: print(m, file=sys.stderr, flush=True))
     print(bench.format_table(result))
     return 0
@@ -488,17 +499,23 @@ def _print_table(rows, lang: str) -> None:
                 r[i] = cut + "…"
     widths = [max([width(h)] + [width(r[i]) for r in data]) for i, h in enumerate(head)]
     pad = lambda s, w: s + " " * (w - width(s))  # noqa: E731
-    print("  ".join(pad(h, w) for h, w in zip(head, widths)).rstrip())
+    print("  ".join(pad(h, w) for h, w in zip(head, widths, strict=False)).rstrip())
     print("  ".join("-" * w for w in widths))
     for r in data:
-        print("  ".join(pad(s, w) for s, w in zip(r, widths)).rstrip())
+        print("  ".join(pad(s, w) for s, w in zip(r, widths, strict=False)).rstrip())
 
 
 # -- the parser -----------------------------------------------------------------------------------
 
+def _prog() -> str:
+    """How the user called us: `timeline` once installed, `python -m timeline` from a checkout."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "timeline" if name == "timeline" else "python -m timeline"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m timeline",
+        prog=_prog(),
         description="Korean Peninsula event timeline: validate, list, count and export a curated YAML log.",
         epilog="Examples:\n  " + "\n  ".join(EXAMPLES.values()),
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -536,7 +553,8 @@ def build_parser() -> argparse.ArgumentParser:
     _events_arg(p)
     add_filter_args(p)
     p.add_argument("--format", required=True, choices=ALL_FORMATS)
-    p.add_argument("--out", required=True, metavar="FILE", help="where to write (the folder must exist; written atomically, nothing is left on failure)")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="where to write (the folder must exist; written atomically, nothing is left on failure)")
     p.add_argument("--template", choices=tuple(TEMPLATES) + DOCUMENT_TEMPLATES, default="slide",
                    help="chart size: slide (16:9), a4, square; a4-chronology (with --format pdf): the A4 briefing "
                         "document (digest, chart, chronology, sources)")

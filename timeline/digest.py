@@ -202,7 +202,7 @@ class _Footnotes:
 
 def _seed(notes: _Footnotes, log: pd.DataFrame, ids: tuple[str, ...]) -> None:
     if ids:
-        sources = dict(zip(log["id"], log["sources"]))
+        sources = dict(zip(log["id"], log["sources"], strict=False))
         for event_id in ids:
             notes.number(event_id, sources[event_id])
 
@@ -215,7 +215,8 @@ def event_text(df: pd.DataFrame, lang: str) -> list[str]:
     short = field_column(df, "short", lang)
     title = field_column(df, "title", lang)
     summary = field_column(df, "summary", lang)
-    return [(s or ti or first_sentence(su)).strip().rstrip("。") for s, ti, su in zip(short, title, summary)]
+    return [(s or ti or first_sentence(su)).strip().rstrip("。")
+            for s, ti, su in zip(short, title, summary, strict=True)]
 
 
 _SENTENCE_END = re.compile(r"。|(?<=[a-z0-9)\]”\"][.!?])\s+(?=[A-Z“\"])")
@@ -229,7 +230,7 @@ def first_sentence(text: str) -> str:
 def points(df: pd.DataFrame, vocab: Vocabulary, lang: str, notes: _Footnotes, status: str = "") -> list[Point]:
     """Dated lines with footnote numbers; `status` "ahead" adds the status, "past" adds "outcome not confirmed"."""
     out = []
-    for row, text in zip(df.to_dict("records"), event_text(df, lang)):
+    for row, text in zip(df.to_dict("records"), event_text(df, lang), strict=False):
         if status:
             label = vocab.label("status", row["status"], lang)
             if status == "past" and row["status"] != "unconfirmed":   # "unconfirmed" says it already

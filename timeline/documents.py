@@ -31,6 +31,7 @@ from .text import t
 
 EAST_ASIAN_FONT = {"en": "Noto Sans CJK JP", "ja": "Noto Sans CJK JP", "ko": "Noto Sans CJK KR"}
 LANG_TAG = {"en": "en-GB", "ja": "ja-JP", "ko": "ko-KR"}
+EAST_ASIAN_LANGS = ("ja", "ko")   # the East Asian language tag of a document: its own, else Japanese
 PRINT_TIMEOUT = 60   # seconds for Chromium to print the chronology
 
 
@@ -152,7 +153,7 @@ def _east_asian(rpr, lang: str) -> None:
         tag = OxmlElement("w:lang")
         rpr.append(tag)
     tag.set(qn("w:val"), LANG_TAG.get(lang, "en-GB"))
-    tag.set(qn("w:eastAsia"), LANG_TAG["ko" if lang == "ko" else "ja"])
+    tag.set(qn("w:eastAsia"), LANG_TAG.get(lang if lang in EAST_ASIAN_LANGS else "ja"))  # East Asian text: ja or ko
 
 
 def _para(doc, text: str, size=None, style: str | None = None):
@@ -201,13 +202,13 @@ def _docx_chronology(doc, b: Briefing, d: digests.Digest) -> None:
     table.style = "Table Grid"
     table.autofit = False
     widths = (Mm(32), Mm(100), Mm(28), Mm(10))
-    for column, width in zip(table.columns, widths):   # the grid, which LibreOffice and Word lay out by
+    for column, width in zip(table.columns, widths, strict=False):   # the grid, which LibreOffice and Word lay out by
         column.width = width
     heads = [header(c, b.lang) for c in ("date", "title", "countries")] + ["#"]
     for row_values, is_head in [(heads, True)] + [
             ((r.date, r.title, r.countries, str(numbers.get(r.id, ""))), False) for r in rows.itertuples()]:
         cells = table.rows[0].cells if is_head else table.add_row().cells
-        for cell, value, width in zip(cells, row_values, widths):
+        for cell, value, width in zip(cells, row_values, widths, strict=False):
             cell.width = width
             run = cell.paragraphs[0].add_run(value)
             run.font.size = Pt(9)

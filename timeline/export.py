@@ -31,7 +31,7 @@ from . import feeds, figures, labels
 from .load import log_updated
 from .model import Vocabulary
 from .outlook import coverage_of
-from .query import Filters, describe_filters
+from .query import Filters, describe_filters, window
 from .tables import chronology, header, publishers, source_line
 from .text import join, t
 
@@ -82,7 +82,7 @@ class Briefing:
     label_ids: tuple[str, ...] = ()      # events always labelled
     periods: list | None = None          # context bands (load.load_periods); None or [] for none
     compare_to: tuple[str, str] | None = None   # the comparison's earlier window (default: the one before)
-    log: pd.DataFrame | None = None      # the whole log (the digest and the comparison look at the periods around the view)
+    log: pd.DataFrame | None = None      # the whole log (the digest and the comparison look around the view)
     since: str | None = None             # the digest lists events added since this date
     all_events: bool = False             # slide chronology of every event (default: importance 2 and 3)
 
@@ -198,7 +198,7 @@ def briefing_figure(b: Briefing, template: str = "slide") -> go.Figure:
         trace["uid"] = f"trace{i:03d}"
     small = tpl.width < 1000
     n_labels = labels.COUNTS[template] if b.labels is None else b.labels
-    x_range = figures.initial_range(p, b.date)
+    x_range = figures.initial_range(p, b.date, until=window(b.filters)[1])  # a closed window ends there
     labelled = bool(n_labels or b.label_ids) and x_range is not None
     if x_range is not None and b.label_ids:
         x_range = figures.range_with(x_range, p, b.label_ids)

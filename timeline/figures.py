@@ -34,7 +34,7 @@ WEBGL_THRESHOLD = 3000      # above this many markers the timeline uses WebGL tr
 SLIDER_MAX = 500            # above this many markers the app's timeline has no range slider
 FIGURE_COLUMNS = ("id", "date", "end", "precision", "start", "stop", "approximate", "title_en", "title_ja",
                   "title_ko", "short_en", "short_ja", "short_ko", "countries", "themes", "type", "importance",
-                  "status")
+                  "status", "evidence")
 MAX_DRAWN = 20000           # the browser gets at most this many events; the most important are kept
 TRIM_THRESHOLD = 3000       # above this many events hover text is trimmed to date and title
 MAX_LANES = 10              # country lanes beyond this fold into "Other"
@@ -69,12 +69,20 @@ def color_kind(group: str) -> str:
     return "country" if group == "theme" else "theme"
 
 
-def symbols(precision: np.ndarray, status: np.ndarray, past_due: np.ndarray | None = None) -> np.ndarray:
-    """Marker symbol per event: shape from date precision, fill from status; a planned event whose
-    date has passed, or whose outcome is not confirmed, is crossed (⊕): it needs a follow-up."""
+CLAIMED = ("claimed", "disputed")   # evidence drawn with a white dot: one side's word only
+
+
+def symbols(precision: np.ndarray, status: np.ndarray, past_due: np.ndarray | None = None,
+            evidence: np.ndarray | None = None) -> np.ndarray:
+    """Marker symbol per event: shape from date precision, fill from status; an event that rests on
+    one side's claim (or is disputed) has a white dot (◉); a planned event whose date has passed, or
+    whose outcome is not confirmed, is crossed (⊕): it needs a follow-up."""
     base = np.where(precision == "day", "circle", "diamond").astype(object)
     planned = np.isin(status, PLANNED_STATUSES)
-    out = np.where(planned, base + "-open", base)
+    out = base
+    if evidence is not None:
+        out = np.where(np.isin(evidence, CLAIMED), base + "-dot", out)
+    out = np.where(planned, base + "-open", out)
     out = np.where(status == "postponed", base + "-open-dot", out)
     unsure = status == "unconfirmed"
     if past_due is not None:
@@ -111,7 +119,7 @@ def lanes(df: pd.DataFrame, vocab: Vocabulary, group: str, focus: tuple[str, ...
     present = present.tolist()
     if group == "country":
         # many countries with one or two events make unreadable lanes: fold them into "Other"
-        count_of = dict(zip(present, counts.tolist()))
+        count_of = dict(zip(present, counts.tolist(), strict=False))
         keep = set(present)
         if focus:
             keep = {c for c in present if c in focus or count_of[c] > FOLD_AT_MOST}
@@ -234,7 +242,8 @@ def place_events(df: pd.DataFrame, vocab: Vocabulary, group: str = "country", to
         x=np.where(is_day | is_span, start, start + (stop - start) // 2), start=start, stop=stop,
         is_span=is_span, is_day=is_day, ids=df["id"].to_numpy(object)[ev],
         size=_SIZE_OF[np.clip(df["importance"].to_numpy(np.int64)[ev], 1, 3)],
-        symbol=symbols(df["precision"].to_numpy(object)[ev], status, past_due),
+        symbol=symbols(df["precision"].to_numpy(object)[ev], status, past_due,
+                       df["evidence"].to_numpy(object)[ev] if "evidence" in df.columns else None),
         color_kind=ckind, color_codes=color_codes, color_order=color_order)
 
 
@@ -284,13 +293,20 @@ def marker_traces(p: Placed, vocab: Vocabulary, lang: str, kind: str = "scatter"
             trace = {"type": kind, "x": p.x[pick], "y": p.y[pick], "mode": "markers", "name": name,
                      "legendgroup": cid, "showlegend": False, "customdata": p.ids[pick].tolist(),
                      "marker": {"color": color, "size": p.size[pick], "symbol": sym,
-                                "line": {"color": color, "width": 2}, "opacity": 0.9}}
+                                # a claimed event's dot is white, so it shows inside the filled marker
+                                "line": {"color": "#ffffff", "width": 1} if _white_dot(sym)
+                                else {"color": color, "width": 2},
+                                "opacity": 0.9}}
             if texts is not None:
                 trace.update(hovertext=texts[pick].tolist(), hovertemplate="%{hovertext}<extra></extra>")
             else:
                 trace["hoverinfo"] = "skip"
             traces.append(trace)
     return traces
+
+
+def _white_dot(symbol: str) -> bool:
+    return symbol.endswith("-dot") and "-open" not in symbol
 
 
 RINGS = {"new": ("#f5b041", 12), "selected": ("#111", 10)}
@@ -345,8 +361,9 @@ def top_date_axis(lang: str, match: str = "x") -> tuple[dict, dict]:
     return x, y
 
 
-def initial_range(p: Placed, today: dt.date) -> list:
+def initial_range(p: Placed, today: dt.date, until: pd.Timestamp | None = None) -> list:
     """Open on where the events are: a few early outliers (a 2019 speech) stay reachable by zooming out.
+    The range reaches today, or `until` (the end of a window that closes before today) instead.
     With no events, the year up to today (never Plotly's empty default of the year 2000)."""
     if not len(p.ev):
         return [pd.Timestamp(today) - pd.Timedelta(days=365), pd.Timestamp(today) + pd.Timedelta(days=60)]
@@ -354,7 +371,8 @@ def initial_range(p: Placed, today: dt.date) -> list:
     lo = df["start"].min() if len(df) < 50 else df["start"].quantile(0.02)
     hi = df["stop"].max()
     pad = max((hi - lo) * 0.03, pd.Timedelta(days=10))
-    return [lo - pad, max(hi, pd.Timestamp(today)) + pad]
+    end = pd.Timestamp(today) if until is None else min(pd.Timestamp(until), pd.Timestamp(today))
+    return [lo - pad, max(hi, end) + pad]
 
 
 def notes(p: Placed, lang: str) -> list[dict]:
@@ -524,14 +542,16 @@ def hover_texts(df: pd.DataFrame, vocab: Vocabulary, lang: str, trim: bool) -> l
     """Hover text per row of `df` (escaped: Plotly renders a subset of HTML). `trim`: title and date
     only, built in one pass (big logs: this runs for thousands of events per change)."""
     titles = field_column(df, "title", lang)
-    dates = zip(df["date"].to_numpy(object), df["end"].to_numpy(object), df["approximate"].to_numpy(bool))
+    dates = zip(df["date"].to_numpy(object), df["end"].to_numpy(object), df["approximate"].to_numpy(bool), strict=False)
     if trim:
-        return [f"<b>{esc(title[:80])}</b><br>{_span_html(d, e, a, lang)}" for title, (d, e, a) in zip(titles, dates)]
-    rest = zip(df["countries"].to_numpy(object), df["type"].to_numpy(object), df["status"].to_numpy(object))
+        return [f"<b>{esc(title[:80])}</b><br>{_span_html(d, e, a, lang)}"
+                for title, (d, e, a) in zip(titles, dates, strict=True)]
+    rest = zip(df["countries"].to_numpy(object), df["type"].to_numpy(object), df["status"].to_numpy(object),
+               strict=True)
     return [f"<b>{esc(title)}</b><br>{_span_html(d, e, a, lang)}"
             f"{' · ' + esc(vocab.label('status', status, lang)) if status != 'occurred' else ''}<br>"
             f"{esc(labels(countries, vocab, 'country', lang))}<br><i>{esc(vocab.label('type', kind, lang))}</i>"
-            for title, (d, e, a), (countries, kind, status) in zip(titles, dates, rest)]
+            for title, (d, e, a), (countries, kind, status) in zip(titles, dates, rest, strict=False)]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -600,9 +620,9 @@ def chain_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", selected
     """A small connected timeline of an event chain: one row per event in date order, links drawn."""
     df = df.sort_values(["start", "id"])
     y = {eid: i for i, eid in enumerate(df["id"])}
-    x = dict(zip(df["id"], df["start"]))
+    x = dict(zip(df["id"], df["start"], strict=False))
     xs, ys = [], []
-    for eid, related in zip(df["id"], df["related"]):
+    for eid, related in zip(df["id"], df["related"], strict=False):
         for link in related:
             if link["id"] in y:
                 xs += [x[eid], x[link["id"]], None]
@@ -614,7 +634,7 @@ def chain_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", selected
         x=df["start"], y=[y[e] for e in df["id"]], mode="markers+text", customdata=df["id"].to_numpy(),
         text=[esc(title if len(title) <= 34 else title[:33] + "…") for title in titles], textposition="middle right",
         textfont={"size": 11}, hovertext=[f"<b>{esc(title)}</b><br>{esc(date_label(r, lang))}"
-                                          for title, r in zip(titles, df.to_dict("records"))],
+                                          for title, r in zip(titles, df.to_dict("records"), strict=False)],
         hovertemplate="%{hovertext}<extra></extra>",
         marker={"size": [18 if e == selected else 11 for e in df["id"]], "color": colors,
                 "line": {"width": [3 if e == selected else 0 for e in df["id"]], "color": "#111"}}))
@@ -717,6 +737,7 @@ def band_parts(periods, vocab: Vocabulary, lang: str, x_range, strip: tuple[floa
                             "y": top - height / 2, "yref": "paper", "yanchor": "middle", "showarrow": False,
                             "xshift": -6, "font": {"size": BAND_FONT - 1, "color": "#555"}})
         shown = [p for p in periods if p.row == row]
+        several_acting = sum(p.kind == "acting" for p in shown) > 1
         acting: list[tuple[float, float]] = []
         for k, period in enumerate(shown):
             x0 = float(pd.Timestamp(period.start.first).value // 1_000_000)
@@ -730,12 +751,13 @@ def band_parts(periods, vocab: Vocabulary, lang: str, x_range, strip: tuple[floa
             if shade and period.kind == "exercise":
                 shapes.append({"type": "rect", "xref": "x", "x0": x0, "x1": x1, "yref": "paper", "y0": shade[0],
                                "y1": shade[1], "fillcolor": EXERCISE_SHADE, "line": {"width": 0}, "layer": "below"})
+            if period.kind == "acting" and several_acting:
+                acting.append((x0, x1))  # named together below, so that no two labels overlap
+                continue
             fits = _band_text(period.text(lang), x0, x1, top - height * 0.46, (hi - lo) / width_px, period.id)
             if fits:
                 annotations.append(fits)
-            elif period.kind == "acting":
-                acting.append((x0, x1))
-        # acting presidents one after another, each too short to name: one label over the run
+        # acting presidents one after another (most too short to name): one label over the run
         if acting:
             run = _band_text(t("band.acting", lang), min(a for a, _ in acting), max(b for _, b in acting),
                              top - height * 0.46, (hi - lo) / width_px, f"acting:{row}")

@@ -60,7 +60,7 @@ def format_diff(d: LogDiff, lang: str = "en") -> str:
         for r in df.to_dict("records"):
             lines.append(f"  {mark} {date_label(r, lang)}  {field_text(r, 'title', lang)}  [{r['id']}]")
     lines.append(t("diff.head", lang, head=t("diff.changed", lang), n=len(d.changed)))
-    titles = dict(zip(d.new["id"], field_column(d.new, "title", lang))) if d.new is not None else {}
+    titles = dict(zip(d.new["id"], field_column(d.new, "title", lang), strict=False)) if d.new is not None else {}
     for eid, fields in d.changed.items():
         names = ", ".join(t(f"field.{f}", lang) for f in fields)
         lines.append(f"  ~ {titles.get(eid, eid)}  [{eid}]: {names}")
@@ -87,9 +87,10 @@ def log_at_revision(path: str | Path, rev: str) -> bytes:
         return subprocess.run(["git", "-C", top, "show", "--end-of-options", f"{rev}:{rel}"], capture_output=True,
                               check=True).stdout
     except subprocess.CalledProcessError as exc:
-        raise ValueError(f"git could not read {path.name} at {rev!r}: {exc.stderr.strip() if exc.stderr else exc}")
+        why = exc.stderr.strip() if exc.stderr else exc
+        raise ValueError(f"git could not read {path.name} at {rev!r}: {why}") from None
     except (FileNotFoundError, ValueError) as exc:
-        raise ValueError(f"cannot read {path} from git: {exc}")
+        raise ValueError(f"cannot read {path} from git: {exc}") from None
 
 
 # -- added/updated from git history ----------------------------------------------------------------

@@ -144,7 +144,7 @@ def label_texts(df: pd.DataFrame, lang: str) -> dict[str, tuple[str, str]]:
     any_short = field_column(df, "short", lang)
     any_title = field_column(df, "title", lang)
     out = {}
-    for i, (eid, row) in enumerate(zip(df["id"], df[["date", "end", "approximate"]].to_dict("records"))):
+    for i, (eid, row) in enumerate(zip(df["id"], df[["date", "end", "approximate"]].to_dict("records"), strict=False)):
         text = own_short[i] or (shorten(own_title[i]) if own_title[i] else any_short[i] or shorten(any_title[i]))
         out[eid] = (date_label(row, lang), text)
     return out
@@ -221,7 +221,7 @@ def place(items: list[dict], width: float, lane_height: float, lanes: int, x_ran
     budget = max(0, int((lane_height - lanes * min_lane_px - 2 * GAP) // tier_h)) if items else 0
     tiers = {"above": [], "below": []}     # per side, per tier: placed (left, right, anchor_x)
     chosen = []
-    for it, (w, h) in zip(items, sizes):
+    for it, (w, h) in zip(items, sizes, strict=False):
         if limit is not None and len(chosen) >= limit and not it.get("forced"):
             continue
         ax = (it["x"] - x0) / (x1 - x0) * width

@@ -6,8 +6,8 @@ filters, figures, exports, the app) asks this module for field names, labels and
 from __future__ import annotations
 
 import calendar
-import functools
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field

@@ -9,7 +9,6 @@ import sys
 from . import documents, export, slides
 from .export import ALL_FORMATS, DOCUMENT_FORMATS, DOCUMENT_TEMPLATES, Briefing, ExportError
 
-
 try:  # office formats serialise through lxml when it is there: its write errors are its own
     from lxml.etree import SerialisationError as _SerialisationError
 except ImportError:  # pragma: no cover - openpyxl and python-docx then write with the standard library

@@ -451,7 +451,7 @@ def chain(df: pd.DataFrame, event_id: str, max_size: int = 25, depth: int = 4) -
     harmless because each event is visited once.
     """
     links: dict[str, set[str]] = {}
-    for eid, related in zip(df["id"], df["related"]):
+    for eid, related in zip(df["id"], df["related"], strict=False):
         for link in related:
             if link["type"] not in CHAIN_RELATIONS:
                 continue

@@ -263,7 +263,7 @@ def _chronology_rows(b: Briefing):
 
 def row_height(values: list[str], size: float = MIN_PT) -> int:
     """Estimated EMU height of a chronology row (the tallest cell)."""
-    return max(text_height([(v, size)], w) for v, (_, w) in zip(values, COLUMNS))
+    return max(text_height([(v, size)], w) for v, (_, w) in zip(values, COLUMNS, strict=False))
 
 
 def _chronology_slides(prs, b: Briefing, rows, d: digests.Digest) -> None:

@@ -13,7 +13,6 @@ from .model import PartialDate, Vocabulary, format_span
 from .text import FALLBACK, field_lang, field_text, join, t
 
 
-
 def date_label(row, lang: str = "en") -> str:
     """"Sep 2025", "8–9 Sep 2025", "2025年9月頃": never more precise than the log."""
     return _span_label(row["date"], row["end"] or "", bool(row["approximate"]), lang)
@@ -31,7 +30,7 @@ def field_column(df: pd.DataFrame, field: str, lang: str) -> list[str]:
     if not columns:
         return [""] * len(df)
     arrays = [df[c].to_numpy(object) for c in columns]
-    return [next((v for v in values if isinstance(v, str) and v), "") for values in zip(*arrays)]
+    return [next((v for v in values if isinstance(v, str) and v), "") for values in zip(*arrays, strict=False)]
 
 
 def marked_text(row, field: str, lang: str) -> str:
@@ -104,7 +103,7 @@ def publishers(df: pd.DataFrame) -> list[str]:
 def cited_urls(df: pd.DataFrame) -> dict[str, list[str]]:
     """Every source URL of these events -> the ids of the events that cite it, in event order."""
     out: dict[str, list[str]] = {}
-    for eid, sources in zip(df["id"], df["sources"]):
+    for eid, sources in zip(df["id"], df["sources"], strict=False):
         for s in sources:
             if s.get("url"):
                 ids = out.setdefault(s["url"], [])

@@ -15,9 +15,24 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable
 from urllib.parse import urlparse
 
-from .model import (CLAIM_EVIDENCE, EXERCISE_ROW, FIELDS, ID_RE, LANGS, PERIOD_FIELDS, PERIOD_KINDS,
-                    PLANNED_STATUSES, RELATED_FIELDS, SHORT_LIMITS, SOURCE_DATES, SOURCE_FIELDS, TEXT_LANGS,
-                    UNCONFIRMED, PartialDate, Vocabulary)
+from .model import (
+    CLAIM_EVIDENCE,
+    EXERCISE_ROW,
+    FIELDS,
+    ID_RE,
+    LANGS,
+    PERIOD_FIELDS,
+    PERIOD_KINDS,
+    PLANNED_STATUSES,
+    RELATED_FIELDS,
+    SHORT_LIMITS,
+    SOURCE_DATES,
+    SOURCE_FIELDS,
+    TEXT_LANGS,
+    UNCONFIRMED,
+    PartialDate,
+    Vocabulary,
+)
 
 ERROR, WARNING = "error", "warning"
 
@@ -441,7 +456,7 @@ def _words(text: str) -> set[str]:
 
 def _pairs(text: str) -> set[str]:
     chars = [c for c in text if not c.isspace() and c not in "、。・「」（）()"]
-    return {a + b for a, b in zip(chars, chars[1:])}
+    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
 
 
 def _overlap(a: set, b: set) -> float:
@@ -489,7 +504,7 @@ def validate_periods(records: list[Any], vocab: Vocabulary, locate: Locate, file
 def _check_overlaps(checker: "_Checker", row: str, items: list) -> None:
     """Periods of one row may touch (a handover day) but not overlap."""
     items = sorted(items, key=lambda s: (s[0].first, s[3]))
-    for (_, a_end, _, a_id), (b_start, _, j, b_id) in zip(items, items[1:]):
+    for (_, a_end, _, a_id), (b_start, _, j, b_id) in zip(items, items[1:], strict=False):
         if a_end is None or a_end.last > b_start.first:
             checker.add("overlapping-periods", f'"{b_id}" starts on {b_start.text}, before "{a_id}" in row '
                         f"{row} ends; end one where the next starts", j, ("start",), b_id)

@@ -43,26 +43,57 @@ def parse_log(data: bytes, path: str = "", root_key: str = "events") -> tuple[li
     """Bytes -> (records, meta, locate, problems). records is None when the file cannot be read.
     `root_key`: the list the file holds (`events:`, or `periods:` in periods.yaml)."""
     problems: list[Problem] = []
-    no_locate = lambda i, p: (0, 0)  # noqa: E731
+    text = _decode(data, path, problems)
+    before = len(problems)
+    root = _compose(text, path, problems) if text is not None else None
+    if root is None:
+        if text is not None and len(problems) == before:  # composed, and nothing there
+            problems.append(Problem("bad-root", f"the file is empty; it needs `{root_key}:` followed by a list",
+                                    path, 1, 1))
+        return None, {}, _NO_LOCATE, problems
+    walker = _Walker(path, budget=len(data) + 10_000)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the collector dominates the walk on big logs; nodes hold no cycles we leak
+    try:
+        value = walker.value(root)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    problems.extend(walker.problems)
+    if walker.exhausted:
+        return None, {}, _NO_LOCATE, problems
+    return _records(root, value, root_key, path, problems)
+
+
+def _NO_LOCATE(index, sub=()):  # noqa: N802  (a constant function: where nothing can be located)
+    return 0, 0
+
+
+def _decode(data: bytes, path: str, problems: list[Problem]) -> str | None:
+    """The file's text (a byte-order mark is dropped with a warning), or None when it is not UTF-8."""
     if data.startswith(b"\xef\xbb\xbf"):
         problems.append(Problem("byte-order-mark", "the file starts with a UTF-8 byte-order mark; save it as "
                                 "UTF-8 without BOM (it was ignored)", path, 1, 1))
         data = data[3:]
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         bad_line = data[data.rfind(b"\n", 0, exc.start) + 1:data.find(b"\n", exc.start) % (len(data) + 1)]
         problems.append(Problem("not-utf8", f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as "
                                 f"UTF-8 (this line looks like {_guess_encoding(bad_line)})", path, line, col))
-        return None, {}, no_locate, problems
+        return None
+
+
+def _compose(text: str, path: str, problems: list[Problem]) -> yaml.Node | None:
+    """YAML text -> the node tree (None for an empty file, or with the syntax problem added)."""
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the collector dominates parse time on big logs; nodes hold no cycles we leak
     try:
         # the base loader skips PyYAML's regex-based type guessing (a third of the parse time);
         # _Walker.scalar resolves plain scalars itself, keeping dates as written
-        root = yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -74,34 +105,22 @@ def parse_log(data: bytes, path: str = "", root_key: str = "events") -> tuple[li
             problems.append(Problem("yaml-syntax", f"{exc.problem}"
                                     f"{'; ' + exc.context if exc.context else ''}; fix the YAML here "
                                     f"(check indentation, colons and quotes)", path, line, col))
-        return None, {}, no_locate, problems
     except yaml.YAMLError as exc:
         problems.append(Problem("yaml-syntax", f"{exc}; fix the YAML", path, 1, 1))
-        return None, {}, no_locate, problems
     finally:
         if gc_was_enabled:
             gc.enable()
-    if root is None:
-        problems.append(Problem("bad-root", f"the file is empty; it needs `{root_key}:` followed by a list",
-                                path, 1, 1))
-        return None, {}, no_locate, problems
-    walker = _Walker(path, budget=len(data) + 10_000)
-    gc.disable()
-    try:
-        value = walker.value(root)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    problems.extend(walker.problems)
-    if walker.exhausted:
-        return None, {}, no_locate, problems
+    return None
+
+
+def _records(root: yaml.Node, value: Any, root_key: str, path: str, problems: list[Problem]):
+    """The list of records under `root_key:` (or a bare list), the meta mapping and the locator."""
     meta: dict = {}
     events_node = root
     if isinstance(value, dict) and isinstance(value.get(root_key), list):
         meta = value["meta"] if isinstance(value.get("meta"), dict) else {}
         problems.extend(validate_meta(meta, lambda sub: _locate(root, None, sub), path))
-        unknown = [k for k in value if k not in (root_key, "meta")]
-        for key in unknown:
+        for key in (k for k in value if k not in (root_key, "meta")):
             problems.append(Problem("unknown-field", f'top-level key "{key}" is not known; the file holds '
                                     f"`meta:` and `{root_key}:` only", path, *_key_mark(root, key)))
         records = value[root_key]
@@ -112,7 +131,7 @@ def parse_log(data: bytes, path: str = "", root_key: str = "events") -> tuple[li
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
         problems.append(Problem("bad-root", f"the top level must be `{root_key}:` followed by a list "
                                 "(each starting with `- id: ...`)", path, line, col))
-        return None, meta, no_locate, problems
+        return None, meta, _NO_LOCATE, problems
 
     def locate(index: int, sub: tuple = ()) -> tuple[int, int]:
         return _locate(events_node, index, sub)

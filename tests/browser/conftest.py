@@ -31,7 +31,8 @@ def start(dash_duo, tmp_path):
 
 
 def markers(dash_duo):
-    return dash_duo.driver.execute_script("return document.querySelectorAll('#timeline .cartesianlayer .scatterlayer .point').length")
+    return dash_duo.driver.execute_script(
+        "return document.querySelectorAll('#timeline .cartesianlayer .scatterlayer .point').length")
 
 
 def console_errors(dash_duo):

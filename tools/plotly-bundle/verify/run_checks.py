@@ -75,8 +75,8 @@ def functional(port, name):
         drv.get(f"http://127.0.0.1:{port}/verify/test.html?bundle={BUNDLES[name]}")
         r = wait_result(drv)
         drv.save_screenshot(os.path.join(ROOT, "verify", f"screenshot-{name}.png"))
-        logs = [l for l in drv.get_log("browser") if l["level"] in ("SEVERE", "WARNING")]
-        r["browserLogSevereOrWarning"] = [f'{l["level"]}: {l["message"]}' for l in logs]
+        logs = [entry for entry in drv.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+        r["browserLogSevereOrWarning"] = [f'{entry["level"]}: {entry["message"]}' for entry in logs]
         return r
     finally:
         drv.quit()
