@@ -44,7 +44,8 @@ def test_field_text_falls_back_in_a_fixed_order():
     assert field_text(row, "title", "ko") == "Summit"
     assert field_text(row, "title", "ja") == "首脳会談"
     assert field_text({"title_en": "", "title_ja": "首脳会談"}, "title", "en") == "首脳会談"
-    assert join(["韓国", "北朝鮮"], "ja") == "韓国・北朝鮮" and join(["日韓関係", "北朝鮮の軍事"], "ja", "theme") == "日韓関係、北朝鮮の軍事"
+    assert join(["韓国", "北朝鮮"], "ja") == "韓国・北朝鮮"
+    assert join(["日韓関係", "北朝鮮の軍事"], "ja", "theme") == "日韓関係、北朝鮮の軍事"
 
 
 @pytest.mark.parametrize("path", sorted(p for p in (ROOT / "timeline").rglob("*.py") if p.name != "text.py"))

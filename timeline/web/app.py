@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
-
-import json
 
 import dash
 import dash_bootstrap_components as dbc  # noqa: F401  (registers the components' local bundles)

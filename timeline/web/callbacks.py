@@ -13,14 +13,23 @@ from dash import ALL, Input, Output, State, callback_context, dcc, html, no_upda
 
 from .. import compare, digest, documents, export, figures, load, outputs, tables
 from ..outlook import coverage_of, outlook_events, past_due
-from ..query import (FILTER_BY_NAME, TABS, Filters, ViewState, filter_events, highlight_spans, preset_window,
-                     rank_events, state_from_query, state_to_query)
+from ..query import (
+    FILTER_BY_NAME,
+    TABS,
+    Filters,
+    ViewState,
+    filter_events,
+    highlight_spans,
+    preset_window,
+    rank_events,
+    state_from_query,
+    state_to_query,
+)
 from ..source import LogSource
 from ..text import UI_LANGS, field_text, t
 from . import guard, ids, memo
 from .detail import detail_body
-from .layout import (PRESETS, choice_options, dropdown_labels, graph_config, mode_options, options,
-                     problems_banner)
+from .layout import PRESETS, choice_options, dropdown_labels, graph_config, mode_options, options, problems_banner
 
 # filter (registry name) -> its control; view field -> its control and property
 FILTER_CONTROLS = {"date_from": ids.DATE_FROM, "date_to": ids.DATE_TO, "countries": ids.COUNTRY,
@@ -134,14 +143,14 @@ def _controls_from_state(state: ViewState) -> list:
 def _state_from_controls(values: list, current: ViewState, event, source: LogSource) -> tuple[ViewState, list[str]]:
     """Build the state as if from a URL, so malformed input is dropped the same way, with a note."""
     filters = {}
-    for name, value in zip(FILTER_CONTROLS, values):
+    for name, value in zip(FILTER_CONTROLS, values, strict=False):
         default = FILTER_BY_NAME[name].default
         if isinstance(value, list):
             value = tuple(value)
         elif isinstance(value, str):
             value = value.strip()
         filters[name] = value if value not in (None, "", ()) else default
-    view = dict(zip(VIEW_CONTROLS, values[len(FILTER_CONTROLS):]))
+    view = dict(zip(VIEW_CONTROLS, values[len(FILTER_CONTROLS):], strict=False))
     draft = dataclasses.replace(
         current, filters=Filters(**filters, chain=current.filters.chain), event=event or None,
         lang=view["lang"] or "en", group=view["group"] or "country", since=view["since"] or None,
@@ -476,7 +485,6 @@ def _register_language(app, vocab) -> None:
 # -- 5. exports of the current view ------------------------------------------------------------------
 
 def _register_export(app, source: LogSource, today_fn) -> None:
-    vocab = source.vocab
 
     gate = app.server.config.setdefault("timeline_export_gate", guard.ExportGate.from_environment())
 
@@ -549,9 +557,9 @@ def _register_client(app) -> None:
         Output(ids.VIEWPORT, "data"), Input(ids.URL, "pathname"))
     app.clientside_callback(  # the link "Copy link" copies: built from the search the view writes
         "function(lang, search){ document.documentElement.lang = lang || 'en';"
-        " var texts = document.getElementById('copied-texts');"
-        " if (texts && texts.dataset['title' + (lang || 'en').charAt(0).toUpperCase() + (lang || 'en').slice(1)]) {"
-        "   document.title = texts.dataset['title' + (lang || 'en').charAt(0).toUpperCase() + (lang || 'en').slice(1)]; }"
+        " var texts = document.getElementById('copied-texts'), l = lang || 'en';"
+        " var title = texts && texts.dataset['title' + l.charAt(0).toUpperCase() + l.slice(1)];"
+        " if (title) { document.title = title; }"
         " return window.location.origin + window.location.pathname + (search || ''); }",
         Output(ids.SHARE_URL, "children"), Input(ids.LANG, "value"), Input(ids.URL, "search"))
     app.clientside_callback(  # copy, with a fallback where the Clipboard API is not allowed (plain http)

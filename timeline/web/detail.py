@@ -29,7 +29,7 @@ def detail_body(events: pd.DataFrame, event_id: str, vocab: Vocabulary, lang: st
         return html.P(t("detail.missing", lang))
     r = match.iloc[0].to_dict()
     title = field_text(r, "title", lang)
-    by_id = dict(zip(events["id"], field_column(events, "title", lang)))
+    by_id = dict(zip(events["id"], field_column(events, "title", lang), strict=False))
     facts = [
         (header("countries", lang), labels(r["countries"], vocab, "country", lang)),
         (header("themes", lang), labels(r["themes"], vocab, "theme", lang)),
@@ -79,7 +79,7 @@ def _related(events: pd.DataFrame, event_id: str, r: dict, by_id: dict, vocab: V
                                id={"type": ids.RELATED_LINK, "id": x["id"]})])
                for x in r["related"]]
     # events that point at this one are related too
-    back = [(eid, link["type"]) for eid, links in zip(events["id"], events["related"]) for link in links
+    back = [(eid, link["type"]) for eid, links in zip(events["id"], events["related"], strict=False) for link in links
             if link["id"] == event_id]
     related += [html.Li([html.Span("← ", className="text-muted"),
                          html.A(by_id.get(eid, eid), href="#", className="related-link",
