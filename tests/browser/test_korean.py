@@ -1,11 +1,9 @@
-"""The Korean interface, and names typed in katakana."""
-from selenium.webdriver.common.keys import Keys
-
+"""The Korean interface (a katakana search is in test_app.py)."""
 from timeline.text import t
 from timeline.web import ids
 
 from .conftest import console_errors
-from .test_app import click, query, wait_until
+from .test_app import click, wait_until
 
 
 def test_the_korean_interface_speaks_korean_throughout(start):
@@ -21,11 +19,3 @@ def test_the_korean_interface_speaks_korean_throughout(start):
     click(duo, f"#{ids.tab_button('table')}")
     duo.wait_for_contains_text(f"#{ids.TABLE}", "날짜", timeout=30)  # column headings in Korean
     assert console_errors(duo) == []
-
-
-def test_a_name_typed_in_katakana_finds_its_events(start):
-    duo, _ = start(path="/?lang=ja")
-    box = duo.find_element(f"#{ids.QUERY}")
-    box.send_keys("キム・ジョンウン", Keys.ENTER)
-    duo.wait_for_text_to_equal("#counter", "全3件中1件を表示", timeout=30)
-    wait_until(lambda: query(duo).get("q") == ["キム・ジョンウン"])

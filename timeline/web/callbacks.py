@@ -562,34 +562,12 @@ def _register_client(app) -> None:
         " if (title) { document.title = title; }"
         " return window.location.origin + window.location.pathname + (search || ''); }",
         Output(ids.SHARE_URL, "children"), Input(ids.LANG, "value"), Input(ids.URL, "search"))
-    app.clientside_callback(  # copy, with a fallback where the Clipboard API is not allowed (plain http)
-        """function(n, url, lang) {
-            if (!n) { return window.dash_clientside.no_update; }
-            var texts = document.getElementById('copied-texts');
-            var copied = (texts && texts.dataset[lang]) || 'Link copied';
-            try { navigator.clipboard.writeText(url).catch(function(){ fallbackCopy(url); }); }
-            catch (e) { fallbackCopy(url); }
-            function fallbackCopy(text) {
-                var box = document.createElement('textarea'); box.value = text; document.body.appendChild(box);
-                box.select(); try { document.execCommand('copy'); } catch (e) {} box.remove();
-            }
-            return copied;
-        }""",
+    app.clientside_callback(  # copy the link (assets/copy.js), and say so
+        "function(n, url, lang) { return n ? window.timelineCopy(url, lang, '') : window.dash_clientside.no_update; }",
         Output(ids.COPY_STATUS, "children"), Input(ids.COPY, "n_clicks"), State(ids.SHARE_URL, "children"),
         State(ids.LANG, "value"), prevent_initial_call=True)
     app.clientside_callback(  # the briefing tab's "Copy text": the same copy, of the digest's text
-        """function(n, text, lang) {
-            if (!n || !text) { return window.dash_clientside.no_update; }
-            var texts = document.getElementById('copied-texts');
-            var key = 'text' + (lang || 'en').charAt(0).toUpperCase() + (lang || 'en').slice(1);
-            var copied = (texts && texts.dataset[key]) || 'Text copied';
-            try { navigator.clipboard.writeText(text).catch(function(){ fallbackCopy(text); }); }
-            catch (e) { fallbackCopy(text); }
-            function fallbackCopy(value) {
-                var box = document.createElement('textarea'); box.value = value; document.body.appendChild(box);
-                box.select(); try { document.execCommand('copy'); } catch (e) {} box.remove();
-            }
-            return copied;
-        }""",
+        "function(n, text, lang) { return n && text ? window.timelineCopy(text, lang, 'text')"
+        " : window.dash_clientside.no_update; }",
         Output(ids.BRIEFING_COPY_STATUS, "children"), Input(ids.BRIEFING_COPY, "n_clicks"),
         State(ids.BRIEFING, "children"), State(ids.LANG, "value"), prevent_initial_call=True)
