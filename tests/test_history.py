@@ -95,14 +95,7 @@ def test_stamp_fills_added_and_updated_from_history(versions, tmp_path):
 
 @pytest.mark.parametrize("rev", ["--output=written.txt", "-p", "", "HEAD\n--output=x"])
 def test_a_revision_is_never_passed_to_git_as_an_option(versions, tmp_path, capsys, monkeypatch, rev):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    log = repo / "events.yaml"
-    git = ["git", "-C", str(repo), "-c", "user.email=t@example.org", "-c", "user.name=t"]
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    log.write_text(versions[0].read_text())
-    subprocess.run(git + ["add", "."], check=True)
-    subprocess.run(git + ["commit", "-qm", "one"], check=True)
+    repo, log = _one_commit(versions[0], tmp_path)
     monkeypatch.chdir(repo)
     assert main(["diff", f"--since={rev}", "--events", str(log)]) == 2
     err = capsys.readouterr().err
@@ -113,12 +106,18 @@ def test_a_revision_is_never_passed_to_git_as_an_option(versions, tmp_path, caps
 def test_git_reads_a_revision_after_end_of_options(versions, tmp_path):
     from timeline.history import log_at_revision
 
+    repo, log = _one_commit(versions[0], tmp_path)
+    assert log_at_revision(log, "HEAD") == versions[0].read_bytes()
+
+
+def _one_commit(version, tmp_path):
+    """A git repository holding `version` as events.yaml in one commit: (folder, log path)."""
     repo = tmp_path / "repo"
     repo.mkdir()
     log = repo / "events.yaml"
     git = ["git", "-C", str(repo), "-c", "user.email=t@example.org", "-c", "user.name=t"]
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    log.write_text(versions[0].read_text())
+    log.write_text(version.read_text())
     subprocess.run(git + ["add", "."], check=True)
     subprocess.run(git + ["commit", "-qm", "one"], check=True)
-    assert log_at_revision(log, "HEAD") == versions[0].read_bytes()
+    return repo, log

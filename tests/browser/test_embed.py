@@ -12,6 +12,7 @@ from timeline.web.app import create_app
 
 from ..conftest import DATA, TODAY
 from .conftest import console_errors
+from .test_app import wait_until
 
 FRAMES = ('<!DOCTYPE html><html><body>'
           '<iframe id="embed" src="{app}/embed?country=KR&lang=ja" width="800" height="450"></iframe>'
@@ -38,13 +39,6 @@ def page_server(page: dict) -> ThreadingHTTPServer:
     return server
 
 
-def wait_until(check, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        if check():
-            return True
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture

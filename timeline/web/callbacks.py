@@ -341,29 +341,14 @@ def _register_panels(app, source: LogSource, today_fn) -> None:
             return (False, None) if is_open else (no_update, no_update)
         return True, detail_body(source.current().events, state.event, vocab, state.lang, state.filters.query)
 
-    @app.callback(Output(ids.OUTLOOK, "children"), Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"),
-                  Input(ids.TABS, "data"))
-    def outlook(search, _version, tab):
-        if tab != "outlook":  # built only when looked at
-            return no_update
-        state, _ = state_of(search, source)
-        return outlook_panel(source.current().events, state, vocab, today_fn())
-
-    @app.callback(Output(ids.BRIEFING, "children"), Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"),
-                  Input(ids.TABS, "data"))
-    def briefing(search, _version, tab):
-        if tab != "briefing":  # built only when looked at
-            return no_update
-        state, _ = state_of(search, source)
-        return briefing_text(source, state, today_fn())
-
-    @app.callback(Output(ids.COMPARE, "children"), Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"),
-                  Input(ids.TABS, "data"))
-    def comparison(search, _version, tab):
-        if tab != "compare":  # built only when looked at
-            return no_update
-        state, _ = state_of(search, source)
-        return compare_panel(source.current().events, state, vocab, today_fn())
+    # the tabs built only when looked at: tab -> (where it goes, what builds it from the view)
+    panels = {
+        "outlook": (ids.OUTLOOK, lambda state: outlook_panel(source.current().events, state, vocab, today_fn())),
+        "briefing": (ids.BRIEFING, lambda state: briefing_text(source, state, today_fn())),
+        "compare": (ids.COMPARE, lambda state: compare_panel(source.current().events, state, vocab, today_fn())),
+    }
+    for name, (target, build) in panels.items():
+        _register_panel(app, source, name, target, build)
 
     @app.callback(Output(ids.EVENT, "data", allow_duplicate=True),
                   Input(ids.TIMELINE, "clickData"), Input(ids.TABLE, "cellClicked"), Input(ids.TABLE, "eventData"),
@@ -386,6 +371,16 @@ def _register_panels(app, source: LogSource, today_fn) -> None:
                   State(ids.FILTERS_COLLAPSE, "is_open"), prevent_initial_call=True)
     def toggle_filters(_n, is_open):
         return not is_open
+
+
+def _register_panel(app, source: LogSource, name: str, target: str, build) -> None:
+    @app.callback(Output(target, "children"), Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"),
+                  Input(ids.TABS, "data"))
+    def panel(search, _version, tab):
+        if tab != name:  # built only when looked at
+            return no_update
+        state, _ = state_of(search, source)
+        return build(state)
 
 
 def outlook_panel(events, state: ViewState, vocab, today: dt.date) -> list:
