@@ -388,6 +388,67 @@ def notes(p: Placed, lang: str) -> list[dict]:
     return out
 
 
+LEGEND_FONT = 11
+LEGEND_ROW_PX = 21          # one row of the horizontal legend
+LEGEND_LAYOUT_PX = 640      # the legend's rows are reserved for a plot this wide (wider plots need fewer)
+X_LABELS_PX = 38            # the date tick labels under the plot: two lines (a day's ticks carry the year)
+SLIDER_SHARE = 0.06         # the range slider's height, as a share of the plot's
+
+
+@dataclass
+class AppFrame:
+    """The app's timeline with margins fixed in advance (Plotly's `autoexpand` off), so that the plot
+    area is known on the server: the first paint (`firstpaint.py`) draws the chart where the live
+    one will be, and nothing moves when it takes over. Lane names set the left margin; the bottom
+    holds the date labels, the range slider and the legend's rows."""
+
+    left: int
+    legend_rows: int
+    rangeslider: bool
+    top: int
+
+    RIGHT = 30                # room for the last date label
+    BOTTOM_PAD = 8
+
+    def bottom(self, plot_px: float = 0) -> int:
+        slider = SLIDER_SHARE * plot_px + 12 if self.rangeslider else 0
+        return int(round(X_LABELS_PX + slider + self.legend_rows * LEGEND_ROW_PX + self.BOTTOM_PAD))
+
+    def height(self, plot_px: float) -> int:
+        return max(320, int(round(self.top + plot_px + self.bottom(plot_px))))
+
+    def plot_px(self, height: float) -> float:
+        """The plot's height in a figure `height` px tall (the bottom grows with the slider)."""
+        share = SLIDER_SHARE if self.rangeslider else 0
+        rest = height - self.top - X_LABELS_PX - (12 if self.rangeslider else 0) - self.legend_rows * LEGEND_ROW_PX \
+            - self.BOTTOM_PAD
+        return rest / (1 + share)
+
+    def margin(self, height: float | None = None) -> dict:
+        plot = self.plot_px(height) if height else 0
+        return {"l": self.left, "r": self.RIGHT, "t": self.top, "b": self.bottom(plot), "autoexpand": False}
+
+    def legend_y(self, height: float) -> float:
+        """The legend's top, in the plot's paper units (below the date labels and the slider)."""
+        plot = self.plot_px(height)
+        below = X_LABELS_PX + (SLIDER_SHARE * plot + 12 if self.rangeslider else 0)
+        return -below / plot
+
+
+def app_frame(p: Placed, vocab: Vocabulary, lang: str, rangeslider: bool, titled: bool) -> AppFrame:
+    from .labels import text_width
+
+    names = [vocab.label(p.color_kind, cid, lang) for cid, _ in p.color_order]
+    rows, used = (1 if names else 0), 0.0
+    for name in names:  # Plotly's horizontal legend: an item is its symbol (40 px) and its name
+        item = 40 + text_width(name, LEGEND_FONT) + 8
+        if used and used + item > LEGEND_LAYOUT_PX:
+            rows, used = rows + 1, 0.0
+        used += item
+    return AppFrame(left=int(lane_label_width(p, vocab, lang, 13)) + 14, legend_rows=rows, rangeslider=rangeslider,
+                    top=40 if titled else 44)
+
+
 def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group: str = "country",
                     selected: str | None = None, today: dt.date | None = None,
                     highlight: set[str] | frozenset[str] = frozenset(), x_range: tuple | None = None,
@@ -422,6 +483,8 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     traces += ring_traces(p, "new", highlight, kind) + ring_traces(p, "selected", {selected} if selected else (), kind)
     n = p.lane_count
     line, label = today_marks(today, t("today", lang), at_top=not show_top)
+    fixed = show_top and not compact  # the app's wide timeline: a plot area known before the browser lays it out
+    frame = app_frame(p, vocab, lang, rangeslider, bool(title)) if fixed else None
     layout = {
         # the template object itself: an unvalidated figure would send only its name to the browser
         "template": TEMPLATE, "font": {"family": FONT, "size": 13},
@@ -443,12 +506,18 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
         "dragmode": "zoom", "uirevision": group, "shapes": lane_bands(n) + [line], "showlegend": not compact,
         "annotations": [label] + notes(p, lang),
     }
+    if frame:
+        layout["height"] = frame.height(LANE_PX * n)
+        layout["margin"] = frame.margin(layout["height"])
     if labels is not None or label_ids:
         _add_labels(layout, p, lang, labels or 0, label_ids, today)
     if periods and layout["xaxis"]["range"] is not None:
         _add_bands(layout, periods, vocab, lang)
     if title:
         layout["title"] = {"text": esc(title), "x": 0.01}
+    if frame:
+        layout["margin"] = frame.margin(layout["height"])
+        layout["legend"]["y"] = frame.legend_y(layout["height"])
     if show_top:
         layout["xaxis2"], layout["yaxis" + TOP_STRIP[1:]] = top_date_axis(lang)
     return _figure(traces, layout, as_dict)
@@ -477,7 +546,8 @@ def _add_bands(layout: dict, periods, vocab: Vocabulary, lang: str) -> None:
     """The context strip on top of the app's lanes: the plot grows by its rows."""
     strip_px = len(band_rows(periods)) * BAND_ROW_PX
     layout["height"] += strip_px + 8
-    plot_px = layout["height"] - 60
+    m = layout["margin"]
+    plot_px = layout["height"] - (m["t"] + m["b"] if m.get("autoexpand") is False else 60)
     share = (strip_px + 8) / plot_px
     layout["yaxis"]["domain"] = [0, 1 - share]
     shapes, annotations = band_parts(periods, vocab, lang, layout["xaxis"]["range"], (1 - strip_px / plot_px, 1),

@@ -14,7 +14,7 @@ import flask
 from ..load import load_vocab
 from ..source import LogSource
 from ..text import UI_LANGS, catalogue, t
-from . import api, callbacks, guard
+from . import api, callbacks, guard, skeleton
 from .layout import build_layout
 
 ASSETS = Path(__file__).with_name("assets")
@@ -92,6 +92,23 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+def _first_paint(app: dash.Dash, source: LogSource, view) -> None:
+    """The page's first response carries the linked view's timeline as static markup (skeleton.py)."""
+    interpolate = app.interpolate_index
+
+    def index(**parts):
+        search = flask.request.query_string.decode("utf-8", "replace") if flask.has_request_context() else ""
+        try:
+            state, _ = callbacks.state_of(f"?{search}" if search else "", source)
+            static = skeleton.first_paint(state, view(f"?{search}" if search else ""))
+        except Exception:  # never let the first paint take the page down: the live page draws the same
+            guard.log.exception("first paint not rendered")
+            static = ""
+        return interpolate(**{**parts, "app_entry": static + parts["app_entry"]})
+
+    app.interpolate_index = index
+
+
 def _import_lazy_modules() -> None:
     """Import now what exports and figures import on first use: with threaded workers, two requests
     importing a module at once can see it half-initialised (PIL.Image did, under the mixed load test)."""
@@ -130,6 +147,7 @@ def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Da
                             rendered=rendered, state=state, no_data=current.empty)
 
     app.layout = layout
+    _first_paint(app, source, view)
 
     origins = api.embed_origins(os.environ.get("TIMELINE_EMBED_ORIGINS"))
     guard.install(app.server, app.config.routes_pathname_prefix)
