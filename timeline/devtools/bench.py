@@ -158,23 +158,68 @@ def browser():
 # Times taken inside the page, in ms since its navigation started: the frame painted after a chart
 # was drawn (ours: Plotly's afterplot with the events in; peers: their own "drawn" signal) and the
 # Enter key of a search. Polling from outside would add whatever else the page does next.
-PAINT_MARKS = """
+# `first`: the first frame painted with a chart of the events on screen (ours: the first paint's
+# static chart, or the live one, whichever comes first; peers: their drawn chart). `interactive`:
+# the first frame after a hover over a marker got its tooltip (a mouse move is sent to a marker
+# every frame from the first chart on: the first paint's tooltip, or Plotly's hover label).
+PAINT_MARKS = r"""
 window.__marks = {plots: []};
 // two frames: the second starts after the first, with the chart in it, was painted
 const paint = (f) => requestAnimationFrame(() => requestAnimationFrame(() => f(performance.now())));
+const first = () => { if (!window.__marks.firstSeen) { window.__marks.firstSeen = true;
+  paint(t => { window.__marks.first = t; window.__marks.js = jsBytes(); probe(); }); } };
 document.addEventListener('keydown', e => { if (e.key === 'Enter') window.__marks.enter = performance.now(); }, true);
 let drawn;
 Object.defineProperty(window, '__drawn', {configurable: true, get() { return drawn; },
-  set(v) { drawn = v; if (v && !window.__marks.drawn) paint(t => { window.__marks.drawn = t; }); }});
+  set(v) { drawn = v; if (v && !window.__marks.drawn) { first(); paint(t => { window.__marks.drawn = t; }); } }});
+function jsBytes() {  // scripts loaded (decoded size) and inline scripts run so far
+  const loaded = performance.getEntriesByType('resource').filter(e => e.initiatorType === 'script' ||
+    /\.js(\?|$)/.test(e.name)).reduce((n, e) => n + (e.decodedBodySize || 0), 0);
+  const inline = [...document.querySelectorAll('script:not([src])')].filter(s => !s.type ||
+    s.type.includes('javascript')).reduce((n, s) => n + s.textContent.length, 0);
+  return loaded + inline;
+}
+function target() {  // a marker on screen: the first paint's, or the live chart's (SVG or WebGL)
+  const use = document.querySelector('.fp-chart use[data-i]');
+  if (use) { const r = use.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }
+  const g = document.querySelector('#timeline .js-plotly-plot');
+  if (!g || !g._fullLayout || !g._fullData) return null;
+  const t = g._fullData.find(d => d.mode === 'markers' && d.hoverinfo !== 'skip' && d.x && d.x.length > 0 &&
+                             d.x[0] !== null);
+  if (!t) return null;
+  const xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis, box = g.getBoundingClientRect();
+  return [box.left + xa._offset + xa.l2p(xa.d2l(t.x[0])), box.top + ya._offset + ya.l2p(ya.d2l(t.y[0]))];
+}
+function probe() {
+  if (window.__marks.interactive || window.__drawn) return;  // peers: their drawn time is what counts
+  const tip = document.querySelector('.fp-tip:not([hidden]), #timeline .hoverlayer .hovertext');
+  if (tip) { paint(t => { window.__marks.interactive = t; }); return; }
+  const at = target();
+  if (at) {
+    const el = document.elementFromPoint(at[0], at[1]);
+    if (el) el.dispatchEvent(new MouseEvent('mousemove', {clientX: at[0], clientY: at[1], bubbles: true,
+                                                             view: window}));
+  }
+  requestAnimationFrame(probe);
+}
 new MutationObserver(() => {
+  if (document.querySelector('.fp-chart use')) first();
   const g = document.querySelector('#timeline .js-plotly-plot');
   if (g && g.on && !g.__marked) {
     g.__marked = true;
     g.on('plotly_afterplot', () => {
-      if (g._fullData && g._fullData.length > 1) paint(t => window.__marks.plots.push(t));
+      if (g._fullData && g._fullData.length > 1) { first(); paint(t => window.__marks.plots.push(t)); }
     });
   }
 }).observe(document, {childList: true, subtree: true});
+"""
+
+# what a page cost before its first chart: bytes over the network and JavaScript (see jsBytes)
+PAGE_COST = """
+const m = window.__marks, nav = performance.getEntriesByType('navigation')[0];
+const before = performance.getEntriesByType('resource').filter(e => e.responseEnd <= m.first);
+return {transferred: (nav ? nav.transferSize : 0) + before.reduce((n, e) => n + (e.transferSize || 0), 0),
+        html: nav ? nav.decodedBodySize : 0, js: m.js || 0};
 """
 
 
@@ -279,10 +324,11 @@ check();
     return page
 
 
-def measure_peer(name: str, n: int, folder: Path, driver, timeout: float = 60, repeat: int = 3) -> float | str:
-    """Best of `repeat` loads (after a warm-up, as for our app) from navigation to drawn."""
+def measure_peer(name: str, n: int, folder: Path, driver, timeout: float = 60, repeat: int = 3) -> dict | str:
+    """Best of `repeat` loads (after a warm-up, as for our app): navigation to drawn (which is also
+    their first chart), and what the page cost before it."""
     page = _peer_page(name, n, folder)
-    best = float("inf")
+    runs = []
     with serve_folder(PEERS_DIR) as url:
         for attempt in range(repeat + 1):
             driver.get("about:blank")
@@ -292,28 +338,51 @@ def measure_peer(name: str, n: int, folder: Path, driver, timeout: float = 60, r
                 driver.get(f"{url}/{page.name}")
                 _wait_js(driver, "return window.__drawn === true && !!window.__marks.drawn",
                          max(1, timeout - (time.perf_counter() - start)))
-                took = driver.execute_script("return window.__marks.drawn") / 1000
+                marks = driver.execute_script("return window.__marks")
+                cost = driver.execute_script(PAGE_COST)
             except Exception as exc:  # a peer that fails or takes too long is reported, not fatal
                 return "timeout (>60 s)" if isinstance(exc, TimeoutError) or "timeout" in str(exc).lower() else \
                     f"failed: {type(exc).__name__}"
             if attempt:  # the first load warms the browser's cache
-                best = min(best, took)
-    return best
+                runs.append({"drawn_s": marks["drawn"] / 1000, "first_s": marks["first"] / 1000, **_cost(cost)})
+    return _best_of(runs)
+
+
+def _cost(cost: dict) -> dict:
+    return {"transferred_kb": cost["transferred"] / 1024, "html_kb": cost["html"] / 1024, "js_kb": cost["js"] / 1024}
+
+
+def _best_of(runs: list[dict]) -> dict:
+    """Each time's best over the runs (sizes do not vary)."""
+    return {k: min(r[k] for r in runs) for k in runs[0]}
+
+
+OURS_DONE = ("const m = window.__marks; return m.plots.length > 0 && !!m.interactive && !!m.first && "
+             + DRAWN[DRAWN.index("!!"):].rstrip(";"))
+
+
+def _our_load(driver, url: str) -> dict:
+    """One page load from a blank page: seconds from navigation start to the first chart, to a
+    marker's tooltip, and to the live timeline painted."""
+    driver.get("about:blank")
+    driver.get(url)
+    _wait_js(driver, OURS_DONE, 120)
+    marks = driver.execute_script("return window.__marks")
+    cost = driver.execute_script(PAGE_COST)
+    return {"first_s": marks["first"] / 1000, "interactive_s": marks["interactive"] / 1000,
+            "drawn_s": marks["plots"][0] / 1000, **_cost(cost)}
 
 
 def _first_draw(driver, url: str) -> float:
-    """One page load from a blank page: seconds from navigation start to the timeline painted."""
-    driver.get("about:blank")
-    driver.get(url + "/")
-    _wait_js(driver, DRAWN.rstrip(";") + " && window.__marks.plots.length > 0", 120)
-    return driver.execute_script("return window.__marks.plots[0]") / 1000
+    """One page load from a blank page: seconds from navigation start to the live timeline painted."""
+    return _our_load(driver, url + "/")["drawn_s"]
 
 
-def measure_our_draw(n: int, folder: Path, driver, repeat: int = 3) -> float:
+def measure_ours(n: int, folder: Path, driver, repeat: int = 3) -> dict:
     with serve_app(folder / f"synth-{n}.yaml") as url:
         driver.get(url + "/")  # warm the server's cache and the browser's script cache
         _wait_js(driver, DRAWN, 120)
-        return min(_first_draw(driver, url) for _ in range(repeat))
+        return _best_of([_our_load(driver, url + "/") for _ in range(repeat)])
 
 
 # -- the run -------------------------------------------------------------------------------------------
@@ -333,16 +402,14 @@ def run(sizes: list[int], quick: bool, peers: bool, json_path: str | None, log=p
         result["sizes"][n] = measure_size(n, folder, repeat, log)
         log(f"  {n:>7,} events: done in {time.perf_counter() - started:.0f} s")
     browser_sizes = [n for n in (1000, 10000) if n in sizes]
-    if browser_sizes:
+    if browser_sizes or peers:
         driver = browser()
         try:
             for n in browser_sizes:
                 result["sizes"][n].update(measure_browser(n, folder, driver))
                 log(f"  {n:>7,} events: browser measured")
             if peers:
-                known = {int(n): r["browser_first_draw_s"] for n, r in result["sizes"].items()
-                         if "browser_first_draw_s" in r}
-                result["peers"] = run_peers(folder, driver, log, known)
+                result["peers"] = run_peers(folder, driver, log)
         finally:
             driver.quit()
     result["targets"] = check_targets(result)
@@ -351,24 +418,29 @@ def run(sizes: list[int], quick: bool, peers: bool, json_path: str | None, log=p
     return result
 
 
-def run_peers(folder: Path, driver, log=print, ours_known: dict[int, float] | None = None) -> dict:
-    """Our first draw and the peers' at 500, 2,000 and 10,000 events; `ours_known`: our first draws
-    already measured in this run (one figure per size, not two that differ by the noise)."""
+PEER_SIZES = (200, 500, 2000, 10000)
+
+
+def run_peers(folder: Path, driver, log=print) -> dict:
+    """Ours and the peers' pages at PEER_SIZES, in the same browser: first chart, interactive,
+    drawn, and what each page loaded before its first chart."""
     from ..load import load_vocab
     from .synth import synth_log
 
     install_peers(log)
     out = {}
-    for n in (500, 2000, 10000):
+    for n in PEER_SIZES:
         path = folder / f"synth-{n}.yaml"
         if not path.exists():
             path.write_text(synth_log(n, 1, load_vocab()), encoding="utf-8")
-        ours = (ours_known or {}).get(n) or measure_our_draw(n, folder, driver)
-        row = {"ours_s": ours}
+        ours = measure_ours(n, folder, driver)
+        row = {"ours": ours, "ours_s": ours["drawn_s"]}
         for name in PEER_PACKAGES:
             row[name] = measure_peer(name, n, folder, driver)
-            if isinstance(row[name], float):
-                row[f"ours_over_{name}"] = ours / row[name]
+            if isinstance(row[name], dict):
+                row[f"ours_over_{name}"] = ours["drawn_s"] / row[name]["drawn_s"]
+                row[f"first_over_{name}"] = ours["first_s"] / row[name]["drawn_s"]
+                row[f"interactive_over_{name}"] = ours["interactive_s"] / row[name]["drawn_s"]
         out[n] = row
         log(f"  peers at {n:,} events measured")
     return out
@@ -379,13 +451,52 @@ def check_targets(result: dict) -> list[dict]:
     for label, key, n, limit in TARGETS:
         value = result["sizes"].get(n, {}).get(key)
         out.append({"target": label, "value": value, "pass": None if value is None else value <= limit})
-    for n, row in (result.get("peers") or {}).items():
-        if n >= 2000:
+    peers = result.get("peers") or {}
+    for n in (500, 2000):  # where people are: the first chart before vis-timeline's, usable soon after
+        row = peers.get(n) or peers.get(str(n)) or {}
+        for key, limit, label in (("first_over_vis-timeline", 1.0, "first chart <= vis-timeline drawn"),
+                                  ("interactive_over_vis-timeline", 1.5, "interactive <= 1.5x vis-timeline drawn")):
+            value = row.get(key)
+            out.append({"target": f"{label} at {n:,} events (ratio)", "value": value,
+                        "pass": None if value is None else value <= limit})
+    for n, row in peers.items():
+        if int(n) == 10000 or (int(n) == 2000):
             for name in PEER_PACKAGES:
+                if int(n) == 2000 and name == "vis-timeline":
+                    continue  # at 2,000 events the first chart and interactive targets above apply
                 ratio = row.get(f"ours_over_{name}")
-                out.append({"target": f"faster than {name} at {n:,} events", "value": ratio,
-                            "pass": None if ratio is None and not isinstance(row.get(name), str) else
+                out.append({"target": f"live chart drawn faster than {name} at {int(n):,} events (ratio)",
+                            "value": ratio, "pass": None if ratio is None and not isinstance(row.get(name), str) else
                             (True if ratio is None else ratio < 1)})
+    return out
+
+
+def _peer_table(peers: dict) -> list[str]:
+    fmt = lambda v: f"{v:.2f}" if isinstance(v, float) else "-"  # noqa: E731
+    kb = lambda r, k: f"{r[k]:,.0f}" if isinstance(r, dict) and k in r else "-"  # noqa: E731
+    rows = [("events", "page", "first chart s", "interactive s", "drawn s", "HTML KB", "JS KB", "transferred KB")]
+    for n, row in peers.items():
+        ours = row.get("ours") or {}
+        rows.append((f"{int(n):,}", "ours", fmt(ours.get("first_s")), fmt(ours.get("interactive_s")),
+                     fmt(ours.get("drawn_s")), kb(ours, "html_kb"), kb(ours, "js_kb"), kb(ours, "transferred_kb")))
+        for name in PEER_PACKAGES:
+            r = row.get(name)
+            if not isinstance(r, dict):
+                rows.append(("", name, str(r), "", "", "", "", ""))
+                continue
+            rows.append(("", name, fmt(r["first_s"]), "-", fmt(r["drawn_s"]), kb(r, "html_kb"), kb(r, "js_kb"),
+                         kb(r, "transferred_kb")))
+        ratios = [f"first chart {row['first_over_vis-timeline']:.2f}, interactive "
+                  f"{row['interactive_over_vis-timeline']:.2f}, drawn {row['ours_over_vis-timeline']:.2f}"] \
+            if "first_over_vis-timeline" in row else []
+        rows += [("", "ratio", *ratios, "", "", "", "", "")[:8]] if ratios else []
+    widths = [max(len(r[i]) for r in rows if len(r) > i and not (r[1] == "ratio" and i > 2)) for i in range(8)]
+    out = []
+    for r in rows:
+        if r[1] == "ratio":
+            out.append(" " * (widths[0] + 3) + f"ratio to vis-timeline drawn: {r[2]}")
+        else:
+            out.append(" | ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)))
     return out
 
 
@@ -421,14 +532,10 @@ def format_table(result: dict) -> str:
     lines = [" | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     if result.get("peers"):
-        lines += ["", "navigation to drawn in the same headless Chromium (seconds; ratio = ours / theirs):"]
-        for n, row in result["peers"].items():
-            parts = [f"ours {row['ours_s']:.2f}"]
-            for name in PEER_PACKAGES:
-                v = row[name]
-                parts.append(f"{name} {v:.2f} (ratio {row[f'ours_over_{name}']:.2f})" if isinstance(v, float)
-                             else f"{name} {v}")
-            lines.append(f"  {int(n):>6,} events: " + ", ".join(parts))
+        lines += ["", "in the same headless Chromium, from navigation (seconds; ratio = ours / vis-timeline drawn):",
+                  "first chart = the events on screen; interactive = a marker's hover tooltip shown; drawn = the "
+                  "live chart painted", ""]
+        lines += _peer_table(result["peers"])
     lines += ["", "targets:"]
     for t in result["targets"]:
         mark = {True: "PASS", False: "FAIL", None: "n/a "}[t["pass"]]
