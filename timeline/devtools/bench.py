@@ -160,21 +160,25 @@ def browser():
 # Enter key of a search. Polling from outside would add whatever else the page does next.
 # `first`: the first frame painted with a chart of the events on screen (ours: the first paint's
 # static chart, or the live one, whichever comes first; peers: their drawn chart). `interactive`:
-# the first frame after a hover over a marker got its tooltip (a mouse move is sent to a marker
-# every frame from the first chart on: the first paint's tooltip, or Plotly's hover label).
+# the first frame after a hover over a marker got its tooltip (from the moment markers are in the
+# page, a mouse move is sent to one in every frame until the first paint's tooltip, or Plotly's
+# hover label, is shown; the next frame's start is after it was painted).
 PAINT_MARKS = r"""
 window.__marks = {plots: []};
 // two frames: the second starts after the first, with the chart in it, was painted
 const paint = (f) => requestAnimationFrame(() => requestAnimationFrame(() => f(performance.now())));
-const first = () => { if (!window.__marks.firstSeen) { window.__marks.firstSeen = true;
-  paint(t => { window.__marks.first = t; window.__marks.js = jsBytes(); probe(); }); } };
+const first = () => { if (!window.__marks.firstSeen) { window.__marks.firstSeen = true; requestAnimationFrame(probe);
+  paint(t => { window.__marks.first = t; window.__marks.js = jsBytes(); }); } };
 document.addEventListener('keydown', e => { if (e.key === 'Enter') window.__marks.enter = performance.now(); }, true);
 let drawn;
 Object.defineProperty(window, '__drawn', {configurable: true, get() { return drawn; },
   set(v) { drawn = v; if (v && !window.__marks.drawn) { first(); paint(t => { window.__marks.drawn = t; }); } }});
-function jsBytes() {  // scripts loaded (decoded size) and inline scripts run so far
-  const loaded = performance.getEntriesByType('resource').filter(e => e.initiatorType === 'script' ||
-    /\.js(\?|$)/.test(e.name)).reduce((n, e) => n + (e.decodedBodySize || 0), 0);
+const ran = new Set();  // scripts run so far (a script's load event comes after it ran)
+document.addEventListener('load', e => { if (e.target.tagName === 'SCRIPT' && e.target.src) ran.add(e.target.src); },
+                          true);
+function jsBytes() {  // scripts run (decoded size) and inline scripts run so far
+  const loaded = performance.getEntriesByType('resource').filter(e => ran.has(e.name))
+    .reduce((n, e) => n + (e.decodedBodySize || 0), 0);
   const inline = [...document.querySelectorAll('script:not([src])')].filter(s => !s.type ||
     s.type.includes('javascript')).reduce((n, s) => n + s.textContent.length, 0);
   return loaded + inline;
@@ -190,10 +194,12 @@ function target() {  // a marker on screen: the first paint's, or the live chart
   const xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis, box = g.getBoundingClientRect();
   return [box.left + xa._offset + xa.l2p(xa.d2l(t.x[0])), box.top + ya._offset + ya.l2p(ya.d2l(t.y[0]))];
 }
-function probe() {
+function probe() {  // in a frame: a tooltip shown by the previous frame's mouse move was painted with it
   if (window.__marks.interactive || window.__drawn) return;  // peers: their drawn time is what counts
-  const tip = document.querySelector('.fp-tip:not([hidden]), #timeline .hoverlayer .hovertext');
-  if (tip) { paint(t => { window.__marks.interactive = t; }); return; }
+  if (document.querySelector('.fp-tip:not([hidden]), #timeline .hoverlayer .hovertext')) {
+    window.__marks.interactive = performance.now();
+    return;
+  }
   const at = target();
   if (at) {
     const el = document.elementFromPoint(at[0], at[1]);
@@ -357,8 +363,8 @@ def _best_of(runs: list[dict]) -> dict:
     return {k: min(r[k] for r in runs) for k in runs[0]}
 
 
-OURS_DONE = ("const m = window.__marks; return m.plots.length > 0 && !!m.interactive && !!m.first && "
-             + DRAWN[DRAWN.index("!!"):].rstrip(";"))
+OURS_DONE = (DRAWN[:DRAWN.index("return")] + "const m = window.__marks; "
+             "return m.plots.length > 0 && !!m.interactive && !!m.first && " + DRAWN[DRAWN.index("!!"):].rstrip(";"))
 
 
 def _our_load(driver, url: str) -> dict:

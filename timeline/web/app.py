@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -85,16 +86,57 @@ INDEX = """<!DOCTYPE html>
         <footer>
             {%config%}
             {%scripts%}
-            <script>LOCALES</script>
             {%renderer%}
         </footer>
     </body>
 </html>"""
 
+_SRC = re.compile(r'<script src="([^"]+)"></script>')
+_INLINE = re.compile(r"<script[^>]*>(.*?)</script>", re.S)
+
+
+def script_loader(scripts: str, renderer: str, locales: str) -> str:
+    """The page's scripts, loaded once the first paint is on screen (two frames after the page
+    parsed, or at once in a hidden tab, where no frame comes), in their order; then Plotly's
+    locales and Dash's renderer. Loaded by the parser, a cached megabyte of scripts would run before
+    the browser painted anything. They are fetched meanwhile (preload)."""
+    # fetched while the page is parsed (preload), run by the loader (the data-src list, in order)
+    preload = "".join(f'<link rel="preload" as="script" href="{src}" data-src="{src}">'
+                      for src in _SRC.findall(scripts))
+    rest = _SRC.sub("", scripts).strip()
+    boot = locales + ";" + "".join(_INLINE.findall(renderer))
+    return preload + rest + '<script id="_dash-renderer">' + LOADER.replace(
+        "BOOT", json.dumps(boot).replace("</", "<\\/")) + "</script>"
+
+
+LOADER = """(function () {
+  var sources = [].map.call(document.querySelectorAll('link[data-src]'), function (l) { return l.dataset.src; });
+  var boot = BOOT, started = false;
+  function start() {
+    if (started) { return; }
+    started = true;
+    var last = null;
+    sources.forEach(function (src) {
+      var s = document.createElement('script');
+      s.src = src; s.async = false;
+      document.body.appendChild(s);
+      last = s;
+    });
+    function run() { var s = document.createElement('script'); s.text = boot; document.body.appendChild(s); }
+    if (last) { last.addEventListener('load', run); } else { run(); }
+  }
+  // two frames first: the first paint is on screen (and answers hovers) before a second of scripts runs
+  function after(frames) {
+    if (frames) { requestAnimationFrame(function () { after(frames - 1); }); } else { start(); }
+  }
+  if (document.visibilityState === 'hidden') { start(); } else { after(2); setTimeout(start, 250); }
+})();"""
+
 
 def _first_paint(app: dash.Dash, source: LogSource, view) -> None:
     """The page's first response carries the linked view's timeline as static markup (skeleton.py)."""
     interpolate = app.interpolate_index
+    locales = plotly_locales()
 
     def index(**parts):
         search = flask.request.query_string.decode("utf-8", "replace") if flask.has_request_context() else ""
@@ -104,7 +146,8 @@ def _first_paint(app: dash.Dash, source: LogSource, view) -> None:
         except Exception:  # never let the first paint take the page down: the live page draws the same
             guard.log.exception("first paint not rendered")
             static = ""
-        return interpolate(**{**parts, "app_entry": static + parts["app_entry"]})
+        return interpolate(**{**parts, "app_entry": static + parts["app_entry"],
+                              "scripts": script_loader(parts["scripts"], parts["renderer"], locales), "renderer": ""})
 
     app.interpolate_index = index
 
@@ -128,7 +171,7 @@ def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Da
     app = dash.Dash(__name__, assets_folder=str(ASSETS), title=t("app.title", "en"),
                     serve_locally=True, suppress_callback_exceptions=True,
                     update_title=None)
-    app.index_string = INDEX.replace("LOCALES", plotly_locales())
+    app.index_string = INDEX
     # a function, so every page load starts from the data version being served now
     view = callbacks.register(app, source, today=today)
 
