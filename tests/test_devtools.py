@@ -102,3 +102,23 @@ def test_serve_app_answers_and_stops(tmp_path):
         raise AssertionError("the server still answers after the block")
     except OSError:
         pass
+
+
+def test_the_peer_targets_compare_our_first_chart_and_interactive_time_with_vis_timelines_drawn_time():
+    from timeline.devtools import bench
+
+    def row(first, interactive, drawn, vis):
+        peer = {"first_s": vis, "drawn_s": vis, "html_kb": 50.0, "js_kb": 600.0, "transferred_kb": 0.0}
+        return {"ours": {"first_s": first, "interactive_s": interactive, "drawn_s": drawn, "html_kb": 190.0,
+                         "js_kb": 3.0, "transferred_kb": 190.0}, "ours_s": drawn,
+                "vis-timeline": peer, "timelinejs": "timeout (>60 s)", "ours_over_vis-timeline": drawn / vis,
+                "first_over_vis-timeline": first / vis, "interactive_over_vis-timeline": interactive / vis}
+
+    result = {"sizes": {}, "peers": {500: row(0.15, 0.30, 1.2, 0.2), 2000: row(0.5, 0.6, 1.5, 0.4)}}
+    targets = {t["target"]: t["pass"] for t in bench.check_targets(result)}
+    assert targets["first chart <= vis-timeline drawn at 500 events (ratio)"] is True
+    assert targets["interactive <= 1.5x vis-timeline drawn at 500 events (ratio)"] is True   # 1.5 exactly
+    assert targets["first chart <= vis-timeline drawn at 2,000 events (ratio)"] is False    # 1.25
+    assert targets["interactive <= 1.5x vis-timeline drawn at 2,000 events (ratio)"] is True
+    table = "\n".join(bench.peer_table(result["peers"]))
+    assert "timeout (>60 s)" in table and "first chart 0.75, interactive 1.50, drawn 6.00" in table

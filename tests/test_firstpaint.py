@@ -56,6 +56,16 @@ def test_a_month_spacing_takes_the_japanese_day_format_as_plotly_matches_stops()
     assert ticks[0].lines == ("2月1日",)
 
 
+def test_every_tick_spacing_a_page_width_can_give_is_drawn_once():
+    from timeline.firstpaint import tick_widths
+
+    span = ms("2027-02-14") - ms("2022-09-29")
+    widths = tick_widths(span)
+    assert widths[0][0] == 200 and widths[-1][1] is None
+    assert all(a[1] + 1 == b[0] for a, b in zip(widths, widths[1:], strict=False))
+    assert [dtick(span, lo) for lo, _ in widths] == [("M", 12), ("M", 6)]
+
+
 def test_symbols_follow_plotlys_definitions():
     assert symbol_path("circle", 10) == "M5,0A5,5 0 1,1 0,-5A5,5 0 0,1 5,0Z"
     assert symbol_path("diamond-open", 10) == "M6.5,0L0,6.5L-6.5,0L0,-6.5Z"
@@ -76,7 +86,7 @@ def test_the_static_chart_draws_every_marker_with_its_hover_text_and_id(app_figu
     on_chart = lambda x: -0.02 < (x - lo) / (hi - lo) < 1.02  # noqa: E731  (an early outlier is off the chart)
     points = [(text, cid) for trace in app_figure["data"] if trace.get("hovertext")
               for x, text, cid in zip(trace["x"], trace["hovertext"], trace["customdata"], strict=True) if on_chart(x)]
-    assert len(re.findall(r"<use [^>]*data-i=", chart["html"])) == len(points) > 100
+    assert len(re.findall(r"<(?:use|circle) [^>]*data-i=", chart["html"])) == len(points) > 100
     assert list(zip(chart["hover"], chart["ids"], strict=True)) == points
     lanes = app_figure["layout"]["yaxis"]["ticktext"]
     assert all(f">{name}</text>" in chart["html"] for name in lanes)
@@ -110,9 +120,9 @@ def test_the_first_response_of_a_shared_link_carries_that_views_chart(client):
     assert page.index('id="first-paint"') < page.index('id="react-entry-point"')
     assert "全3件中2件を表示" in page
     static = page[page.index('class="fp-chart"'):page.index('id="react-entry-point"')]
-    assert len(re.findall(r"<use [^>]*data-i=", static)) == 2
+    assert len(re.findall(r"<(?:use|circle) [^>]*data-i=", static)) == 2
     everything = client.get("/?lang=ja").get_data(as_text=True)
-    assert len(re.findall(r"<use [^>]*data-i=", everything)) > 2 and "全3件中3件を表示" in everything
+    assert len(re.findall(r"<(?:use|circle) [^>]*data-i=", everything)) > 2 and "全3件中3件を表示" in everything
 
 
 def test_other_tabs_and_broken_renders_start_without_a_static_chart(client, monkeypatch):
@@ -131,3 +141,18 @@ def test_hover_texts_cannot_close_their_script_element(client, tmp_path):
     from timeline.firstpaint import hover_json
 
     assert "</script>" not in hover_json({"hover": ["<b>x</script><script>alert(1)</b>"], "ids": ["a"]})
+
+
+def test_a_big_view_is_a_few_paths_with_every_marker_and_no_hover_texts(tmp_path):
+    from timeline.devtools.synth import synth_log
+
+    vocab = load_vocab()
+    path = tmp_path / "big.yaml"
+    path.write_text(synth_log(3500, 1, vocab), encoding="utf-8")
+    fig = figures.timeline_figure(load_events(path, vocab), vocab, "en", today=TODAY, as_dict=True)
+    chart = static_chart(fig, "chart")
+    markers = sum(sum(v is not None for v in t["x"]) for t in fig["data"]
+                  if t.get("mode") == "markers" and t.get("name") not in ("new", "selected"))
+    assert markers > 3000 and chart["html"].count("h0") == markers
+    assert chart["hover"] == [] and "<circle" not in chart["html"] and "<use" not in chart["html"]
+    assert chart["html"].count("<path d=") < 300 < markers / 10

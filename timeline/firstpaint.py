@@ -9,8 +9,8 @@ range slider appear with the live chart, below the lanes.
 
 Geometry: the figure's margins are fixed on the server (`figures.AppFrame`), so the plot area is
 known here except for its width, the page's. Horizontal positions are percentages of the plot
-area (the markup fits any width); vertical ones are pixels. Ticks are chosen for a plot at least
-`TICK_PX` wide, as Plotly does on any screen wider than a tablet's.
+area (the markup fits any width); vertical ones are pixels. Plotly spaces the date ticks by the
+plot's width: every spacing a page could get is drawn, and a CSS container query shows the right one.
 """
 from __future__ import annotations
 
@@ -23,12 +23,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .datetick import date_ticks
+from .datetick import date_ticks, dtick
 
-TICK_PX = 800            # the plot width ticks are chosen for (Plotly's choice is the same from 720 px up)
+MIN_PLOT_PX = 200        # the narrowest plot the date ticks are drawn for (a phone's view is compact: not drawn)
 LINE_HEIGHT = 1.3        # Plotly's line spacing, in em
 AXIS_COLOR = "#2a3f5f"   # the plotly_white template's axis text
 DASHES = {"dash": 3, "dot": 1}
+MAX_ELEMENTS = 3000      # above this many markers the first paint draws them as a few paths (`_compact`)
+COMPACT_WIDTH = 100_000  # the scaled box of a compact first paint: x in 1/1000 of a percent
+RING_NAMES = ("new", "selected")
 
 
 @dataclass(frozen=True)
@@ -147,16 +150,20 @@ def _markers(trace: dict, f: Frame, ya: YAxis, defs: dict, hover: list, ids: lis
     texts = trace.get("hovertext")
     custom = trace.get("customdata")
     out = [f"<g {_marker_style(trace, sym)}>"]
+    circle = sym in ("circle", "circle-open")  # most markers: a plain element (a <use> clones a tree per marker)
     for i in np.flatnonzero(keep):
-        key = f"{sym}:{_num(sizes[i])}"
-        if key not in defs:
-            defs[key] = (f"s{len(defs)}", symbol_path(sym, float(sizes[i])))
-        attrs = f'href="#{defs[key][0]}" x="{_num(px[i])}%" y="{_num(py[i])}"'
+        if circle:
+            attrs = f'cx="{_num(px[i])}%" cy="{_num(py[i])}" r="{_num(sizes[i] / 2)}"'
+        else:
+            key = f"{sym}:{_num(sizes[i])}"
+            if key not in defs:
+                defs[key] = (f"s{len(defs)}", symbol_path(sym, float(sizes[i])))
+            attrs = f'href="#{defs[key][0]}" x="{_num(px[i])}%" y="{_num(py[i])}"'
         if texts is not None:
             attrs += f' data-i="{len(hover)}"'
             hover.append(texts[i])
             ids.append(custom[i] if custom is not None else None)
-        out.append(f"<use {attrs}/>")
+        out.append(f"<{'circle' if circle else 'use'} {attrs}/>")
     out.append("</g>")
     return out
 
@@ -166,9 +173,10 @@ def _traces(data: list[dict], f: Frame, ya: YAxis) -> tuple[str, str, list, list
     hover: list[str] = []
     ids: list = []
     body: list[str] = []
-    for trace in data:
-        if trace.get("xaxis", "x") != "x" or trace.get("visible") is False:
-            continue
+    shown = [t for t in data if t.get("xaxis", "x") == "x" and t.get("visible") is not False]
+    if sum(len(t["x"]) for t in shown if t.get("mode") == "markers") > MAX_ELEMENTS:
+        return "", _compact(shown, f, ya), hover, ids
+    for trace in shown:
         mode = trace.get("mode", "")
         if mode == "lines":
             body += _lines(trace, f, ya)
@@ -176,6 +184,40 @@ def _traces(data: list[dict], f: Frame, ya: YAxis) -> tuple[str, str, list, list
             body += _markers(trace, f, ya, defs, hover, ids)
     paths = "".join(f'<path id="{sid}" d="{d}"/>' for sid, d in defs.values())
     return paths, "".join(body), hover, ids
+
+
+def _compact(traces: list[dict], f: Frame, ya: YAxis) -> str:
+    """A big view's bars and markers as a few paths (one per trace and marker size), in a box scaled
+    to the plot's width: strokes keep their width (non-scaling), a zero-length stroke with round caps
+    is a dot. Every marker is a dot of its colour and size (hollow, diamond and cross shapes come with
+    the live chart, which replaces it within a second or two); no hover texts (thousands of elements
+    and megabytes would delay the live chart more than they help)."""
+    out = [f'<svg width="100%" height="{_num(f.plot_h)}" viewBox="0 0 {COMPACT_WIDTH} {_num(f.plot_h)}" '
+           'preserveAspectRatio="none" fill="none" stroke-linecap="round">']
+    for trace in traces:
+        if trace.get("name") in RING_NAMES or not trace.get("mode"):
+            continue
+        x, y = _points(trace)
+        px, py = f.pct(x) * (COMPACT_WIDTH / 100), ya.px(y)
+        if trace["mode"] == "lines":
+            line = trace.get("line", {})
+            d = "".join(f"M{px[i]:.0f} {py[i]:.1f}H{px[i + 1]:.0f}" for i in range(0, len(x) - 1, 3)
+                        if not (np.isnan(x[i]) or np.isnan(x[i + 1])))
+            out.append(f'<path d="{d}" stroke="{line.get("color", "#444")}" stroke-width="{line.get("width", 2)}" '
+                       f'stroke-linecap="butt" opacity="{trace.get("opacity", 1)}" '
+                       'vector-effect="non-scaling-stroke"/>')
+            continue
+        marker = trace["marker"]
+        sizes = np.broadcast_to(np.asarray(marker.get("size", 6), dtype=float), x.shape)
+        keep = ~(np.isnan(x) | np.isnan(y))
+        hollow = "-open" in str(marker.get("symbol", ""))
+        for size in np.unique(sizes[keep]):
+            pick = np.flatnonzero(keep & (sizes == size))
+            d = "".join(f"M{px[i]:.0f} {py[i]:.1f}h0" for i in pick)
+            out.append(f'<path d="{d}" stroke="{marker["color"]}" stroke-width="{_num(size)}" '
+                       f'opacity="{0.45 if hollow else marker.get("opacity", 1)}" vector-effect="non-scaling-stroke"/>')
+    out.append("</svg>")
+    return "".join(out)
 
 
 # -- shapes and annotations -----------------------------------------------------------------------------
@@ -253,9 +295,41 @@ def _annotation(a: dict, f: Frame, ya: YAxis) -> str:
 
 # -- axes -------------------------------------------------------------------------------------------------
 
-def _x_ticks(layout: dict, f: Frame) -> tuple[str, str]:
-    """Grid lines (inside the plot) and tick labels (below it, and above it with the top axis)."""
-    ticks = date_ticks(f.x0, f.x1, TICK_PX, layout["xaxis"].get("tickformatstops", ()))
+def _x_ticks(layout: dict, f: Frame) -> tuple[str, str, str]:
+    """Grid lines (inside the plot), tick labels (below it, and above it with the top axis) and the
+    style choosing among them: Plotly spaces ticks by the plot's width below 720 px, so each spacing
+    the page's width could give is drawn, and a container query shows the one Plotly will draw."""
+    stops = layout["xaxis"].get("tickformatstops", ())
+    variants = tick_widths(f.x1 - f.x0)
+    grid, labels, style = [], [], []
+    for k, (lo, hi) in enumerate(variants):
+        g, lab = _tick_set(layout, f, date_ticks(f.x0, f.x1, lo, stops))
+        if len(variants) == 1:
+            return g, lab, ""
+        grid.append(f'<g class="fp-t{k}">{g}</g>')
+        labels.append(f'<g class="fp-t{k}">{lab}</g>')
+        width = f"(min-width: {lo + f.left + f.right}px)" + (f" and (max-width: {hi + f.left + f.right}.99px)"
+                                                               if hi else "")
+        style.append(f".fp-t{k}{{display:none}}@container fpchart {width}{{.fp-t{k}{{display:inline}}}}")
+    return "".join(grid), "".join(labels), "<style>" + "".join(style) + "</style>"
+
+
+def tick_widths(range_ms: float) -> list[tuple[int, int | None]]:
+    """The plot widths (px, from MIN_PLOT_PX) over which Plotly keeps one tick spacing: (first, last)
+    per spacing, the last open-ended (from 720 px on, the spacing no longer changes)."""
+    out: list[list] = []
+    last = None
+    for w in range(MIN_PLOT_PX, 721):
+        spacing = dtick(range_ms, w)
+        if spacing != last:
+            if out:
+                out[-1][1] = w - 1
+            out.append([w, None])
+            last = spacing
+    return [tuple(v) for v in out]
+
+
+def _tick_set(layout: dict, f: Frame, ticks) -> tuple[str, str]:
     top = "xaxis2" in layout
     depth = max((len(t.lines) for t in ticks), default=1)
     grid, labels = [], []
@@ -294,7 +368,7 @@ def static_chart(figure: dict, alt: str) -> dict:
     below = [s for s in layout.get("shapes", ()) if s.get("layer") == "below"]
     above = [s for s in layout.get("shapes", ()) if s.get("layer") != "below"]
     paths, body, hover, ids = _traces(figure.get("data", ()), f, ya)
-    grid, ticks = _x_ticks(layout, f)
+    grid, ticks, tick_style = _x_ticks(layout, f)
     plot = (f'<svg class="fp-plot" style="left:{f.left}px;width:calc(100% - {f.left + f.right}px);top:{f.top}px;'
             f'height:{_num(f.plot_h)}px"'
             f' overflow="visible" role="img" aria-label="{html.escape(alt)}">'
@@ -310,7 +384,7 @@ def static_chart(figure: dict, alt: str) -> dict:
             + "".join(_shape(s, f, ya) for s in above if s.get("xref") != "x")
             + "".join(_annotation(a, f, ya) for a in layout.get("annotations", ()))
             + "</svg>")
-    markup = f'<div class="fp-chart" style="height:{layout["height"]}px">{plot}</div>'
+    markup = f'<div class="fp-chart" style="height:{layout["height"]}px">{tick_style}{plot}</div>'
     return {"html": markup, "hover": hover, "ids": ids}
 
 

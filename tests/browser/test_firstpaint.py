@@ -12,12 +12,12 @@ from timeline.web.app import create_app
 from ..conftest import ROOT, TODAY
 
 CENTRE = ("const c = r => [(r.left + r.right) / 2, (r.top + r.bottom) / 2];"
-          "const texts = (root, sel) => [...root.querySelectorAll(sel)].map(t => [t.textContent,"
-          " c(t.getBoundingClientRect())]);")
+          "const texts = (root, sel) => [...root.querySelectorAll(sel)].filter(t => t.getClientRects().length)"
+          ".map(t => [t.textContent, c(t.getBoundingClientRect())]);")  # shown ones only (one tick set is)
 STATIC = CENTRE + """
 return {ticks: texts(document, '.fp-ticks text:not([font-size])'), top: texts(document, '.fp-ticks text[font-size]'),
         lanes: texts(document, '.fp-lanes text'),
-        marks: [...document.querySelectorAll('.fp-chart use[data-i]')].map(u => c(u.getBoundingClientRect()))};"""
+        marks: [...document.querySelectorAll('.fp-chart [data-i]')].map(u => c(u.getBoundingClientRect()))};"""
 LIVE = CENTRE + """
 const g = document.querySelector('#timeline');
 return {ticks: texts(g, '.xtick text'), top: texts(g, '.x2tick text'), lanes: texts(g, '.ytick text'),
@@ -51,7 +51,7 @@ def _static_only(driver, url: str):
     driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*_dash-component-suites*", "*/assets/*.js*"]})
     driver.get(url)
-    _wait(driver, "return document.querySelectorAll('.fp-chart use[data-i]').length > 0")
+    _wait(driver, "return document.querySelectorAll('.fp-chart [data-i]').length > 0")
 
 
 def _unblock(driver):
@@ -59,10 +59,11 @@ def _unblock(driver):
     driver.get("about:blank")
 
 
-@pytest.mark.parametrize("path", ["/?lang=ja&labels=3&bands=1", "/?country=KP&from=2025-09",
-                                  "/?lang=en&x0=2025-03-01&x1=2025-05-20"])
-def test_the_live_chart_draws_exactly_over_the_first_paint(served, path):
+@pytest.mark.parametrize("path, width", [("/?lang=ja&labels=3&bands=1", 1280), ("/?country=KP&from=2025-09", 1280),
+                                         ("/?lang=en&x0=2025-03-01&x1=2025-05-20", 1280), ("/?lang=ko", 720)])
+def test_the_live_chart_draws_exactly_over_the_first_paint(served, path, width):
     driver = served.driver
+    driver.set_window_size(width, 1000)  # 720: below the breakpoint, a narrower plot with fewer date ticks
     _static_only(driver, served.server_url + path)
     static = driver.execute_script(STATIC)
     _unblock(driver)
@@ -86,13 +87,13 @@ def test_the_first_paint_answers_a_hover_before_the_page_has_booted(served):
     _static_only(driver, served.server_url + "/?lang=ja&country=KP")
     assert driver.execute_script("return !document.querySelector('#timeline')")  # nothing of Dash ran
     text = driver.execute_script("""
-        const u = document.querySelector('.fp-chart use[data-i]'), r = u.getBoundingClientRect();
+        const u = document.querySelector('.fp-chart [data-i]'), r = u.getBoundingClientRect();
         u.dispatchEvent(new MouseEvent('mousemove', {clientX: r.left + 2, clientY: r.top + 2, bubbles: true}));
         const tip = document.querySelector('.fp-tip');
         return tip.hidden ? null : tip.textContent;""")
     expected = driver.execute_script(
         "const d = JSON.parse(document.getElementById('fp-data').textContent);"
-        "const i = +document.querySelector('.fp-chart use[data-i]').getAttribute('data-i');"
+        "const i = +document.querySelector('.fp-chart [data-i]').getAttribute('data-i');"
         "const div = document.createElement('div'); div.innerHTML = d.hover[i]; return div.textContent;")
     assert text and text == expected
     _unblock(driver)

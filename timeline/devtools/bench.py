@@ -184,7 +184,7 @@ function jsBytes() {  // scripts run (decoded size) and inline scripts run so fa
   return loaded + inline;
 }
 function target() {  // a marker on screen: the first paint's, or the live chart's (SVG or WebGL)
-  const use = document.querySelector('.fp-chart use[data-i]');
+  const use = document.querySelector('.fp-chart [data-i]');
   if (use) { const r = use.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }
   const g = document.querySelector('#timeline .js-plotly-plot');
   if (!g || !g._fullLayout || !g._fullData) return null;
@@ -209,7 +209,7 @@ function probe() {  // in a frame: a tooltip shown by the previous frame's mouse
   requestAnimationFrame(probe);
 }
 new MutationObserver(() => {
-  if (document.querySelector('.fp-chart use')) first();
+  if (document.querySelector('#fp-slot .fp-tip')) first();  // the first paint's chart, parsed to its end
   const g = document.querySelector('#timeline .js-plotly-plot');
   if (g && g.on && !g.__marked) {
     g.__marked = true;
@@ -477,7 +477,7 @@ def check_targets(result: dict) -> list[dict]:
     return out
 
 
-def _peer_table(peers: dict) -> list[str]:
+def peer_table(peers: dict) -> list[str]:
     fmt = lambda v: f"{v:.2f}" if isinstance(v, float) else "-"  # noqa: E731
     kb = lambda r, k: f"{r[k]:,.0f}" if isinstance(r, dict) and k in r else "-"  # noqa: E731
     rows = [("events", "page", "first chart s", "interactive s", "drawn s", "HTML KB", "JS KB", "transferred KB")]
@@ -541,7 +541,7 @@ def format_table(result: dict) -> str:
         lines += ["", "in the same headless Chromium, from navigation (seconds; ratio = ours / vis-timeline drawn):",
                   "first chart = the events on screen; interactive = a marker's hover tooltip shown; drawn = the "
                   "live chart painted", ""]
-        lines += _peer_table(result["peers"])
+        lines += peer_table(result["peers"])
     lines += ["", "targets:"]
     for t in result["targets"]:
         mark = {True: "PASS", False: "FAIL", None: "n/a "}[t["pass"]]

@@ -12,7 +12,7 @@
     if (!data) { data = JSON.parse(document.getElementById('fp-data').textContent); }
     return data;
   }
-  function marker(e) { return e.target && e.target.closest ? e.target.closest('use[data-i]') : null; }
+  function marker(e) { return e.target && e.target.closest ? e.target.closest('[data-i]') : null; }
   function show(use) {
     var i = +use.getAttribute('data-i'), box = use.getBoundingClientRect(), slot = tip.parentNode.getBoundingClientRect();
     var group = use.parentNode, color = group.getAttribute('fill');
@@ -44,6 +44,7 @@
     requestAnimationFrame(function () { requestAnimationFrame(function () {
       var slot = tip.parentNode;
       if (slot && slot.parentNode) { slot.parentNode.removeChild(slot); }
+      if (page.parentNode) { page.parentNode.removeChild(page); }
     }); });
   }
   function drawn(gd) {
@@ -52,13 +53,18 @@
   var watch = new MutationObserver(function () {
     var live = document.getElementById('timeline');
     if (!moved && live && live.parentNode) {
-      // the live page is there (under the first paint): the chart goes onto the live chart's place
+      // the live page is there, under the first paint: the rest of the first paint goes, and the chart
+      // stays over the live chart's place (where it already is, as a rule: then it is not even redrawn)
       moved = true;
-      var slot = tip.parentNode;
-      slot.className = 'fp-over';
-      live.parentNode.style.position = 'relative';
-      live.parentNode.insertBefore(slot, live.parentNode.firstChild);
-      page.parentNode.removeChild(page);
+      var slot = tip.parentNode, a = chart.getBoundingClientRect(), b = live.getBoundingClientRect();
+      if (Math.abs(a.left - b.left) + Math.abs(a.top - b.top) + Math.abs(a.width - b.width) < 0.5) {
+        page.classList.add('fp-behind');
+      } else {
+        slot.className = 'fp-over';
+        live.parentNode.style.position = 'relative';
+        live.parentNode.insertBefore(slot, live.parentNode.firstChild);
+        page.parentNode.removeChild(page);
+      }
     }
     var gd = live && live.querySelector('.js-plotly-plot');
     if (moved && gd && !gd.__fpWatched && gd.on) {
