@@ -316,3 +316,16 @@ def test_the_cli_reports_a_huge_number_in_one_line(capsys):
         assert main(command) == 1
         out = capsys.readouterr()
         assert "[number-too-large]" in out.out + out.err and "Traceback" not in out.out + out.err
+
+
+def test_the_vocabularies_read_as_the_safe_loader_reads_them_and_a_broken_one_says_where(tmp_path):
+    import yaml
+
+    from timeline.model import VOCAB_PATH
+    from timeline.yamlread import read_trusted
+
+    assert read_trusted(VOCAB_PATH) == yaml.safe_load(VOCAB_PATH.read_text(encoding="utf-8"))
+    broken = tmp_path / "vocab.yaml"
+    broken.write_text("countries:\n  KR: {en: Korea}\n  KR: {en: again}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"vocab\.yaml:3:3: .*\[duplicate-key\]"):
+        read_trusted(broken)

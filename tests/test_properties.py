@@ -111,3 +111,22 @@ def _one_event(text, query, vocab):
 
     row = {f"{f}_{lang}": text for f in ("title", "summary") for lang in ("en", "ja", "ko")}
     return pd.DataFrame([{**row, "importance": 1, "start": pd.Timestamp("2025-01-01"), "id": "x"}])
+
+
+filled = st.sampled_from(["x", 2, 0, False, 0.0, ["KR"], {"en": "a"}, None, "", [], {}])  # empty ones too
+complete = st.fixed_dictionaries({k: filled for k, (required, _) in FIELDS.items() if required},
+                                 optional={k: filled for k, (required, _) in FIELDS.items() if not required})
+
+
+@SETTINGS
+@given(st.lists(st.one_of(complete, yamlish), max_size=4))
+def test_missing_and_empty_fields_are_those_a_loop_over_every_field_finds(vocab, records):
+    # validation skips its loop over the fields when a quick check finds nothing to report: never a problem less
+    problems = validate_records(records, vocab, lambda i, p: (i + 1, 1), "x.yaml", dt.date(2026, 11, 28))
+    found = [(p.line, p.code, p.field) for p in problems
+             if (p.code, p.field) == ("missing-field", "") or (p.code == "empty-value" and p.field in FIELDS)]
+    expected = [(i + 1, "missing-field", "") if required and key not in rec else (i + 1, "empty-value", key)
+                for i, rec in enumerate(records) if isinstance(rec, dict) for key, (required, _) in FIELDS.items()
+                if (required and key not in rec)
+                or (key in rec and rec[key] in (None, "", [], {}) and key != "sources")]
+    assert found == expected

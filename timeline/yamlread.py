@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .validate import Problem, validate_meta
+from .validate import Problem, errors, validate_meta
 
 _Y = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_Y + t for t in ("int", "float", "bool", "null", "timestamp")}  # str: in _Walker.value
@@ -34,9 +34,19 @@ class NumberTooLarge(ValueError):
 
 
 def read_trusted(path: str | Path) -> Any:
-    """A trusted file of the package itself (the vocabularies): plain YAML with the safe C loader."""
+    """A file of the package itself (the vocabularies), read by the log's own rules (twice as fast as
+    PyYAML's safe loader); its first error raises ValueError (a broken package file is a bug to fix)."""
     with open(path, "rb") as fh:
-        return yaml.load(fh, Loader=yaml.CSafeLoader)
+        data = fh.read()
+    problems: list[Problem] = []
+    text = _decode(data, str(path), problems)
+    root = _compose(text, str(path), problems) if text is not None else None
+    walker = _Walker(str(path), budget=len(data) + 10_000)
+    value = walker.value(root) if root is not None else None
+    problems += walker.problems
+    if errors(problems):
+        raise ValueError(errors(problems)[0].format())
+    return value
 
 
 def parse_log(data: bytes, path: str = "", root_key: str = "events") -> tuple[list | None, dict, Any, list[Problem]]:
@@ -139,13 +149,21 @@ def _records(root: yaml.Node, value: Any, root_key: str, path: str, problems: li
     return records, meta, locate, problems
 
 
+_KIND_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}
+
+
 class _Loader(yaml.CBaseLoader):
     """The C parser and composer with the cheapest possible tag resolution (see _Walker.scalar)."""
 
-    _TAGS = {yaml.ScalarNode: _Y + "str", yaml.SequenceNode: _Y + "seq", yaml.MappingNode: _Y + "map"}
+    def __init__(self, stream):
+        super().__init__(stream)
+        # the C composer calls these two Python hooks around every node, for path resolvers we never
+        # register: C builtins that do nothing take their place (8% of the parse time)
+        self.descend_resolver = {}.get  # (parent, index) -> index, unused
+        self.ascend_resolver = [].clear  # () -> None
 
     def resolve(self, kind, value, implicit):
-        return self._TAGS[kind]
+        return _KIND_TAGS[kind]  # a module constant: no attribute lookup in this call made once per node
 
 
 class _Walker:
