@@ -78,7 +78,7 @@ def measure_size(n: int, folder: Path, repeat: int, log=print) -> dict:
         records, *_ = parse_log(path.read_bytes(), str(path))
         json_path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
         del records
-    r["json_loads_s"] = _child("json-loads", json_path, "--repeat", repeat)["s"]
+    r["json_loads_s"] = _child("json-loads", json_path, "--repeat", max(repeat, 9))["s"]  # a steady floor
     cold = _child("cold-load", path, "--cache", cache)
     r["cold_load_s"], r["cold_peak_mb"] = cold["s"], cold["peak_mb"]
     if n <= 10000:  # best of three cold loads where it is cheap (also in --quick: the machine is noisy)
