@@ -8,7 +8,7 @@ import pytest
 
 from timeline import figures
 from timeline.datetick import date_ticks, dtick
-from timeline.firstpaint import static_chart, symbol_path
+from timeline.firstpaint import MAX_ELEMENTS, static_chart, symbol_path
 from timeline.load import load_events, load_vocab
 from timeline.web import skeleton
 from timeline.web.app import create_app
@@ -148,11 +148,11 @@ def test_a_big_view_is_a_few_paths_with_every_marker_and_no_hover_texts(tmp_path
 
     vocab = load_vocab()
     path = tmp_path / "big.yaml"
-    path.write_text(synth_log(3500, 1, vocab), encoding="utf-8")
+    path.write_text(synth_log(4500, 1, vocab), encoding="utf-8")
     fig = figures.timeline_figure(load_events(path, vocab), vocab, "en", today=TODAY, as_dict=True)
     chart = static_chart(fig, "chart")
     markers = sum(sum(v is not None for v in t["x"]) for t in fig["data"]
                   if t.get("mode") == "markers" and t.get("name") not in ("new", "selected"))
-    assert markers > 3000 and chart["html"].count("h0") == markers
+    assert markers > MAX_ELEMENTS and chart["html"].count("h0") == markers
     assert chart["hover"] == [] and "<circle" not in chart["html"] and "<use" not in chart["html"]
     assert chart["html"].count("<path d=") < 300 < markers / 10

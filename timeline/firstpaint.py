@@ -29,7 +29,7 @@ MIN_PLOT_PX = 200        # the narrowest plot the date ticks are drawn for (a ph
 LINE_HEIGHT = 1.3        # Plotly's line spacing, in em
 AXIS_COLOR = "#2a3f5f"   # the plotly_white template's axis text
 DASHES = {"dash": 3, "dot": 1}
-MAX_ELEMENTS = 3000      # above this many markers the first paint draws them as a few paths (`_compact`)
+MAX_ELEMENTS = 6000      # above this many markers the first paint draws them as a few paths (`_compact`)
 COMPACT_WIDTH = 100_000  # the scaled box of a compact first paint: x in 1/1000 of a percent
 RING_NAMES = ("new", "selected")
 

@@ -15,7 +15,7 @@ import flask
 from ..load import load_vocab
 from ..source import LogSource
 from ..text import UI_LANGS, catalogue, t
-from . import api, callbacks, guard, skeleton
+from . import api, callbacks, guard, memo, skeleton
 from .layout import build_layout
 
 ASSETS = Path(__file__).with_name("assets")
@@ -138,16 +138,20 @@ def _first_paint(app: dash.Dash, source: LogSource, view) -> None:
     interpolate = app.interpolate_index
     locales = plotly_locales()
 
+    @memo.bounded(max_entries=64, max_bytes=memo.MAX_BYTES // 4, weigh=lambda out: sum(map(len, out)))
+    def static(search: str, _version: str, _day: dt.date) -> tuple[str, str]:
+        state, _ = callbacks.state_of(search, source)
+        return skeleton.first_paint(state, view(search))
+
     def index(**parts):
         search = flask.request.query_string.decode("utf-8", "replace") if flask.has_request_context() else ""
         try:
-            state, _ = callbacks.state_of(f"?{search}" if search else "", source)
-            static = skeleton.first_paint(state, view(f"?{search}" if search else ""))
+            page, data = static(f"?{search}" if search else "", source.current().version, dt.date.today())
         except Exception:  # never let the first paint take the page down: the live page draws the same
             guard.log.exception("first paint not rendered")
-            static = ""
-        return interpolate(**{**parts, "app_entry": static + parts["app_entry"],
-                              "scripts": script_loader(parts["scripts"], parts["renderer"], locales), "renderer": ""})
+            page, data = "", ""
+        return interpolate(**{**parts, "app_entry": page + parts["app_entry"], "renderer": "",
+                              "scripts": script_loader(parts["scripts"], parts["renderer"], locales) + data})
 
     app.interpolate_index = index
 

@@ -56,16 +56,17 @@ def _tabs(active: str, lang: str) -> str:
             + "</div>")
 
 
-def first_paint(state: ViewState, view: tuple) -> str:
-    """The static page for `view` (the rendered view tuple of the app's render callbacks), or "" when
+def first_paint(state: ViewState, view: tuple) -> tuple[str, str]:
+    """The static page for `view` (the rendered view tuple of the app's render callbacks) and the data
+    its hover tooltips read (for the end of the page: it is not needed to paint), or ("", "") when
     its timeline is not the tab shown (the other tabs are drawn by the live page)."""
     if state.tab not in ("", "timeline"):
-        return ""
+        return "", ""
     lang = state.lang
     figure, counter, currency = view[0], view[2], view[8]
     chart = static_chart(figure, t("app.chart_alt", lang))
     if not chart:
-        return ""
+        return "", ""
     main = (f'<main><div class="mb-1"><span class="fw-semibold" id="fp-counter">{html.escape(counter or "")}</span>'
             f'</div>{_tabs("timeline", lang)}<div id="fp-slot">{chart["html"]}'
             '<div class="fp-tip" hidden></div></div></main>')
@@ -73,9 +74,8 @@ def first_paint(state: ViewState, view: tuple) -> str:
             '<button class="d-lg-none mb-2 btn btn-outline-secondary btn-sm" disabled>'
             f'{html.escape(t("app.filters_button", lang))}</button></div>'
             f'<div class="col-lg-9 col-12">{main}</div></div></div>')
-    return (f'<div id="first-paint" lang="{lang}">{_header(state, currency)}{page}</div>'
-            f'<script type="application/json" id="{HOVER_ID}">{hover_json(chart)}</script>'
-            f"<script>{_script()}</script>")
+    return (f'<div id="first-paint" lang="{lang}">{_header(state, currency)}{page}</div><script>{_script()}</script>',
+            f'<script type="application/json" id="{HOVER_ID}">{hover_json(chart)}</script>')
 
 
 @functools.cache
