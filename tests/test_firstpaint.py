@@ -156,3 +156,10 @@ def test_a_big_view_is_a_few_paths_with_every_marker_and_no_hover_texts(tmp_path
     assert markers > MAX_ELEMENTS and chart["html"].count("h0") == markers
     assert chart["hover"] == [] and "<circle" not in chart["html"] and "<use" not in chart["html"]
     assert chart["html"].count("<path d=") < 300 < markers / 10
+
+
+def test_the_pages_assets_are_kept_by_the_browser_under_their_versioned_address(client):
+    page = client.get("/").get_data(as_text=True)
+    css = re.search(r'href="(/assets/app\.css\?m=[^"]+)"', page).group(1)
+    assert "max-age=31536000" in client.get(css).headers["Cache-Control"]
+    assert "max-age" not in client.get("/assets/app.css").headers.get("Cache-Control", "")  # unversioned: checked

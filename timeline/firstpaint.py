@@ -108,14 +108,16 @@ def symbol_path(symbol: str, size: float) -> str:
 
 
 def _marker_style(trace: dict, sym: str) -> str:
+    """Fill and stroke of a group of markers; their opacity per fill and stroke (a group's `opacity`
+    would be painted through an offscreen layer per group)."""
     marker = trace["marker"]
     color, line = marker["color"], marker.get("line", {})
     width = line.get("width", 0)
     opacity = marker.get("opacity", 1)
     if "-open" in sym:
-        return f'fill="none" stroke="{color}" stroke-width="{max(width, 1)}" opacity="{opacity}"'
+        return f'fill="none" stroke="{color}" stroke-width="{max(width, 1)}" stroke-opacity="{opacity}"'
     return (f'fill="{color}" stroke="{line.get("color", color)}" stroke-width="{width}" '
-            f'opacity="{opacity}"')
+            f'fill-opacity="{opacity}" stroke-opacity="{opacity}"')
 
 
 def _points(trace: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -129,7 +131,7 @@ def _lines(trace: dict, f: Frame, ya: YAxis) -> list[str]:
     x, y = _points(trace)
     line = trace.get("line", {})
     out = [f'<g stroke="{line.get("color", "#444")}" stroke-width="{line.get("width", 2)}" '
-           f'opacity="{trace.get("opacity", 1)}">']
+           f'stroke-opacity="{trace.get("opacity", 1)}">']
     px, py = f.pct(x), ya.px(y)
     for i in range(0, len(x) - 1, 3):  # segments: start, stop, gap
         if np.isnan(x[i]) or np.isnan(x[i + 1]):
@@ -204,7 +206,7 @@ def _compact(traces: list[dict], f: Frame, ya: YAxis) -> str:
             d = "".join(f"M{px[i]:.0f} {py[i]:.1f}H{px[i + 1]:.0f}" for i in range(0, len(x) - 1, 3)
                         if not (np.isnan(x[i]) or np.isnan(x[i + 1])))
             out.append(f'<path d="{d}" stroke="{line.get("color", "#444")}" stroke-width="{line.get("width", 2)}" '
-                       f'stroke-linecap="butt" opacity="{trace.get("opacity", 1)}" '
+                       f'stroke-linecap="butt" stroke-opacity="{trace.get("opacity", 1)}" '
                        'vector-effect="non-scaling-stroke"/>')
             continue
         marker = trace["marker"]
@@ -215,7 +217,8 @@ def _compact(traces: list[dict], f: Frame, ya: YAxis) -> str:
             pick = np.flatnonzero(keep & (sizes == size))
             d = "".join(f"M{px[i]:.0f} {py[i]:.1f}h0" for i in pick)
             out.append(f'<path d="{d}" stroke="{marker["color"]}" stroke-width="{_num(size)}" '
-                       f'opacity="{0.45 if hollow else marker.get("opacity", 1)}" vector-effect="non-scaling-stroke"/>')
+                       f'stroke-opacity="{0.45 if hollow else marker.get("opacity", 1)}" '
+                       'vector-effect="non-scaling-stroke"/>')
     out.append("</svg>")
     return "".join(out)
 

@@ -151,7 +151,7 @@ def _first_paint(app: dash.Dash, source: LogSource, view) -> None:
             guard.log.exception("first paint not rendered")
             page, data = "", ""
         return interpolate(**{**parts, "app_entry": page + parts["app_entry"], "renderer": "",
-                              "scripts": script_loader(parts["scripts"], parts["renderer"], locales) + data})
+                              "scripts": data + script_loader(parts["scripts"], parts["renderer"], locales)})
 
     app.interpolate_index = index
 
@@ -199,10 +199,16 @@ def create_app(events_path: str | Path, today: dt.date | None = None) -> dash.Da
     origins = api.embed_origins(os.environ.get("TIMELINE_EMBED_ORIGINS"))
     guard.install(app.server, app.config.routes_pathname_prefix)
 
+    assets = app.config.requests_pathname_prefix + "assets/"
+
     @app.server.after_request
     def _headers(response):
         for key, value in security_headers(flask.request.path, origins).items():
             response.headers.setdefault(key, value)
+        if flask.request.path.startswith(assets) and "m" in flask.request.args and response.status_code == 200:
+            # the page links its assets with their modification time (?m=): a changed file gets a new
+            # address, so a browser may keep each one (no revalidation round trip before the first paint)
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response
 
     app.server.config["timeline_source"] = source

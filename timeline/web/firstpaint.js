@@ -8,13 +8,15 @@
   if (!chart) { return; }
   var tip = page.querySelector('.fp-tip');
   var data = null;
-  function texts() {
-    if (!data) { data = JSON.parse(document.getElementById('fp-data').textContent); }
-    return data;
+  function texts() {  // the hover data comes later in the page: until it is parsed, no tooltip
+    var el = document.getElementById('fp-data');
+    if (!data && el) { data = JSON.parse(el.textContent); }
+    return data || {hover: [], ids: []};
   }
   function marker(e) { return e.target && e.target.closest ? e.target.closest('[data-i]') : null; }
   function show(use) {
     var i = +use.getAttribute('data-i'), box = use.getBoundingClientRect(), slot = tip.parentNode.getBoundingClientRect();
+    if (texts().hover[i] === undefined) { tip.hidden = true; return; }
     var group = use.parentNode, color = group.getAttribute('fill');
     tip.innerHTML = texts().hover[i];
     tip.style.background = color && color !== 'none' ? color : group.getAttribute('stroke');
