@@ -107,3 +107,19 @@ def test_the_first_paint_is_gone_once_the_live_chart_is_on_screen(served):
     # the live page works as before: its filter panel is not covered
     assert served.find_element("#query").is_displayed()
     assert not [e for e in served.get_logs() or [] if e.get("level") == "SEVERE"]
+
+
+def test_the_first_paint_waits_for_the_live_chart_but_never_covers_another_tab(served):
+    """The hand-over, with the live page stood in for (its scripts are blocked): a live timeline that
+    has not drawn yet keeps the first paint's chart; one whose tab is not shown clears it."""
+    driver = served.driver
+    _static_only(driver, served.server_url + "/?lang=en")
+    add = ("const panel = document.createElement('div'); panel.hidden = arguments[0];"
+           "panel.innerHTML = '<div id=\"timeline-wrap\"><div id=\"timeline\" style=\"height:600px\"></div></div>';"
+           "document.body.appendChild(panel);")
+    driver.execute_script(add, False)
+    time.sleep(0.5)
+    assert driver.execute_script("return document.querySelectorAll('.fp-chart').length") == 1
+    driver.execute_script("document.getElementById('timeline-wrap').parentNode.hidden = true;")
+    _wait(driver, "return document.querySelectorAll('.fp-chart, #first-paint').length === 0", 5)
+    _unblock(driver)

@@ -523,7 +523,7 @@ def peer_table(peers: dict) -> list[str]:
                   f"{row['interactive_over_vis-timeline']:.2f}, drawn {row['ours_over_vis-timeline']:.2f}"] \
             if "first_over_vis-timeline" in row else []
         rows += [("", "ratio", *ratios, "", "", "", "", "", "")[:9]] if ratios else []
-    widths = [max(len(r[i]) for r in rows if len(r) > i and not (r[1] == "ratio" and i > 2)) for i in range(9)]
+    widths = [max(len(r[i]) for r in rows if len(r) > i and not (r[1] == "ratio" and i >= 2)) for i in range(9)]
     out = []
     for r in rows:
         if r[1] == "ratio":

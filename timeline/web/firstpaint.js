@@ -73,8 +73,9 @@
       gd.__fpWatched = true;
       gd.on('plotly_afterplot', function () { if (drawn(gd)) { finish(); } });
     }
-    if (moved && drawn(gd)) { finish(); }
+    // the live chart has drawn, or its tab was left before it did: the first paint has done its work
+    if (moved && (drawn(gd) || !live.offsetParent)) { finish(); }
     if (done) { watch.disconnect(); }
   });
-  watch.observe(document.body, {childList: true, subtree: true});
+  watch.observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ['hidden']});
 })();
