@@ -96,6 +96,13 @@ def test_the_first_paint_answers_a_hover_before_the_page_has_booted(served):
         "const i = +document.querySelector('.fp-chart [data-i]').getAttribute('data-i');"
         "const div = document.createElement('div'); div.innerHTML = d.hover[i]; return div.textContent;")
     assert text and text == expected
+    # a click before the page has booted is remembered in the address: the live page opens that event
+    clicked = driver.execute_script(
+        "const u = document.querySelector('.fp-chart [data-i]');"
+        "u.dispatchEvent(new MouseEvent('click', {bubbles: true}));"
+        "return JSON.parse(document.getElementById('fp-data').textContent).ids[+u.getAttribute('data-i')];")
+    assert f"event={clicked}" in driver.execute_script("return location.search") and "country=KP" in \
+        driver.execute_script("return location.search")
     _unblock(driver)
 
 
