@@ -719,7 +719,7 @@ def chain_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", selected
 
 # -- labelled key events ------------------------------------------------------------------------------
 
-APP_PLOT_WIDTH = 1000       # px: the narrowest plot the app's labels are laid out for (wider only spreads them)
+APP_PLOT_WIDTH = 750        # px: the narrowest plot the app's labels are laid out for (a 1280-px window)
 
 
 def label_annotations(layout, xref: str = "x", yref: str = "y") -> tuple[list[dict], list[dict]]:
