@@ -179,3 +179,12 @@ def test_an_event_that_rests_on_one_sides_claim_has_a_white_dot(valid_df, vocab)
     assert all(marks[i][0].endswith("-dot") and marks[i][1] == "#ffffff" for i in claimed)
     assert all(not marks[i][0].endswith("-dot") and marks[i][1] != "#ffffff" for i in plain)
     assert "◉" in figures.t("fig.key", "ja")
+
+
+def test_small_counts_get_one_tick_per_event_and_large_ones_plotlys_spacing(valid_df, vocab):
+    from timeline.figures import count_axis
+
+    # two events in a month at most: ticks 0, 1, 2 (Plotly's own would be 0, 0.5, 1, ... read as 0, 1, 1, 2)
+    axis = figures.activity_figure(valid_df, vocab, "en").layout.yaxis
+    assert (axis.dtick, axis.tick0, axis.tickformat) == (1, 0, ",d")
+    assert "dtick" not in count_axis(40) and "dtick" not in count_axis()

@@ -150,11 +150,11 @@ def comparison_figure(c: Comparison, vocab: Vocabulary, lang: str = "en", width:
         "margin": {"l": 20, "r": 20, "t": 130, "b": FOOTER_PX if footer else 30},
         "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.055, "yanchor": "bottom",
                    "font": {"size": 12}},
-        "xaxis": {"domain": [0.0, 0.45], "anchor": "y", **figures.count_axis(), **panel},
+        "xaxis": {"domain": [0.0, 0.45], "anchor": "y", **figures.count_axis(_top(c, "theme")), **panel},
         "yaxis": {"domain": [0.52, 1.0], "anchor": "x", **panel},
-        "xaxis2": {"domain": [0.55, 1.0], "anchor": "y2", **figures.count_axis(), **panel},
+        "xaxis2": {"domain": [0.55, 1.0], "anchor": "y2", **figures.count_axis(_top(c, "country")), **panel},
         "yaxis2": {"domain": [0.52, 1.0], "anchor": "x2", **panel},
-        "xaxis3": {"domain": [0.0, 0.45], "anchor": "y3", **figures.count_axis(), **panel},
+        "xaxis3": {"domain": [0.0, 0.45], "anchor": "y3", **figures.count_axis(_top(c, "type")), **panel},
         "yaxis3": {"domain": [0.0, 0.42], "anchor": "x3", **panel},
         "xaxis4": {"domain": [0.55, 1.0], "anchor": "y4", "side": "bottom", "tickangle": -30, **panel},
         "yaxis4": {"domain": [0.0, 0.42], "anchor": "x4", "autorange": "reversed", **panel},
@@ -168,6 +168,12 @@ def comparison_figure(c: Comparison, vocab: Vocabulary, lang: str = "en", width:
                                       "showarrow": False, "xanchor": "left", "yanchor": "top", "align": "left",
                                       "font": {"size": 10, "color": "#555"}})
     return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+def _top(c: Comparison, kind: str) -> float:
+    """The largest count a bar panel shows (either window)."""
+    table = c.counts[kind].head(TOP)
+    return float(max(table["previous"].max(), table["current"].max())) if len(table) else 0.0
 
 
 def _panel_title(text: str, x: float, y: float) -> dict:

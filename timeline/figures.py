@@ -629,9 +629,11 @@ def _span_html(date: str, end: str, approximate: bool, lang: str) -> str:
     return esc(date_label({"date": date, "end": end, "approximate": approximate}, lang))
 
 
-def activity_traces(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en") -> list[dict]:
-    """Events per month stacked by primary theme: bars, or step areas over years of months."""
-    counts = activity_counts(df)
+def activity_traces(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en",
+                    counts: pd.DataFrame | None = None) -> list[dict]:
+    """Events per month stacked by primary theme: bars, or step areas over years of months
+    (`counts`: activity_counts(df), when already computed)."""
+    counts = activity_counts(df) if counts is None else counts
     months = counts.index.to_numpy("datetime64[ns]") if len(counts) else []
     themes = _ordered(pd.Series(counts.columns, dtype=object), vocab, "theme")
     hover = {theme: "%{x|%Y-%m}: %{y} — " + esc(vocab.label("theme", theme, lang)) + "<extra></extra>"
@@ -651,25 +653,34 @@ def activity_traces(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en") -> li
             for theme in themes]
 
 
-def count_axis() -> dict:
-    """Whole numbers only on a count axis (never 0.5 events)."""
-    return {"tickformat": ",d", "rangemode": "tozero"}
+def count_axis(top: float | None = None) -> dict:
+    """Whole numbers only on a count axis (never 0.5 events); with `top` (the largest count) up to
+    COUNT_STEP_MAX, a tick per event (Plotly would put ticks at halves, labelled 0, 1, 1, 2, 2)."""
+    axis = {"tickformat": ",d", "rangemode": "tozero"}
+    if top is not None and top <= COUNT_STEP_MAX:
+        axis.update(tick0=0, dtick=1)
+    return axis
+
+
+COUNT_STEP_MAX = 6
 
 
 def activity_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", today: dt.date | None = None,
                     x_range: tuple | None = None, as_dict: bool = False) -> go.Figure | dict:
     """Events per month, stacked by each event's primary (first) theme."""
+    counts = activity_counts(df)
+    top = float(counts.sum(axis=1).max()) if len(counts) else 0.0
     layout = {
         "template": TEMPLATE, "barmode": "stack", "height": 190, "bargap": 0.15,
         "font": {"family": FONT, "size": 12}, "margin": {"l": 10, "r": 10, "t": 28, "b": 10},
         "title": {"text": f"{t('fig.events_per_month', lang)} "
                           f"<span style='font-size:11px;color:#777'>({t('fig.by_theme', lang)})</span>",
                   "x": 0.01, "font": {"size": 13}},
-        "yaxis": {"fixedrange": True, "automargin": True, **count_axis()},
+        "yaxis": {"fixedrange": True, "automargin": True, **count_axis(top)},
         "xaxis": date_axis(lang, range=list(x_range) if x_range is not None else None),
         "uirevision": "activity",
     }
-    return _figure(activity_traces(df, vocab, lang), layout, as_dict)
+    return _figure(activity_traces(df, vocab, lang, counts), layout, as_dict)
 
 
 def activity_counts(df: pd.DataFrame) -> pd.DataFrame:
