@@ -128,6 +128,16 @@ def test_an_empty_ahead_says_so_and_how_far_the_log_reaches(log, vocab):
     assert "予定・見込みの出来事なし" in digest.plain_text(d)
 
 
+def test_a_period_running_past_the_logs_coverage_says_later_events_are_not_in_it(log, vocab):
+    covered = dt.date(2026, 6, 12)
+    past = digest.build_digest(log, Filters(date_from="2026-01"), vocab, "ja", dt.date(2026, 11, 29),
+                               through="2026年6月12日", through_last=covered)
+    assert "収録は2026年6月12日まで（それ以後の出来事は未収録）" in digest.markdown(past)
+    inside = digest.build_digest(log, Filters(date_from="2026-01", date_to="2026-03"), vocab, "ja",
+                                 dt.date(2026, 11, 29), through="2026年6月12日", through_last=covered)
+    assert "未収録" not in digest.markdown(inside)
+
+
 def test_unconfirmed_events_are_past_due_not_developments(log, vocab):
     df = log.copy()
     target = df.index[df["status"] == "occurred"][-1]

@@ -73,6 +73,7 @@ class Digest:
     ahead: list[Point] = field(default_factory=list)
     past_due: list[Point] = field(default_factory=list)
     through: str | None = None    # the log is complete through this date (a label): an empty "ahead" says so
+    through_last: dt.date | None = None  # ... its last day: a period running past it says so
     notes: list[tuple[str, list[dict]]] = field(default_factory=list)   # footnote n: (event id, its sources)
 
 
@@ -133,13 +134,14 @@ def added_since(view: pd.DataFrame, since: str) -> pd.DataFrame:
 def build_digest(log: pd.DataFrame, filters: Filters, vocab: Vocabulary, lang: str = "en",
                  today: dt.date | None = None, since: str | None = None, title: str | None = None,
                  top: int = TOP, numbered: tuple[str, ...] = (), note_sources: int | None = NOTE_SOURCES,
-                 compare: bool = True, through: str | None = None) -> Digest:
+                 compare: bool = True, through: str | None = None, through_last: dt.date | None = None) -> Digest:
     """The digest of the view `filters` over the whole `log` (the log gives the previous period).
 
     `numbered`: event ids that take the first note numbers, in order (a document numbers its
     chronology first, so the digest's points refer to the same notes); `note_sources`: sources per
     note (None: all); `compare`: False when `log` holds only the view (nothing to compare with);
-    `through`: the log's coverage date as a label (an empty "ahead" then says how far the log reaches).
+    `through`: the log's coverage date as a label (an empty "ahead" then says how far the log reaches);
+    `through_last`: its last day (a period that runs past it says that later events are not in the log).
     """
     today = today or dt.date.today()
     view = filter_events(log, filters, vocab)
@@ -156,7 +158,7 @@ def build_digest(log: pd.DataFrame, filters: Filters, vocab: Vocabulary, lang: s
     ahead, until = ahead_events(base, filters, today)
     notes = _Footnotes(note_sources)
     _seed(notes, log, numbered)
-    d = Digest(lang=lang, title=title or "", today=today, through=through,
+    d = Digest(lang=lang, title=title or "", today=today, through=through, through_last=through_last,
                period=(lo.date(), hi.date()) if period else None,
                previous=(prev[0].date(), prev[1].date()) if prev else None,
                events=Count("", len(done), None if before is None else len(before)),
@@ -270,6 +272,8 @@ def period_lines(d: Digest) -> list[str]:
         return [t("digest.as_of", lang, date=_day(d.today, lang))]
     lines = [f"{t('export.window', lang)}{t('sep', lang)}"
              + t("export.between", lang, lo=_day(d.period[0], lang), hi=_day(d.period[1], lang))]
+    if d.through and d.through_last and d.period[1] > d.through_last:
+        lines.append(t("digest.beyond_coverage", lang, date=d.through))
     if d.previous:
         lines.append(t("digest.previous", lang, lo=_day(d.previous[0], lang), hi=_day(d.previous[1], lang)))
     return lines

@@ -42,7 +42,7 @@ def briefing_digest(b: Briefing, numbered: tuple[str, ...] | None = None) -> dig
     log = b.log if b.log is not None else b.df
     return digests.build_digest(log, b.filters, b.vocab, b.lang, b.date, b.since, title=b.heading(),
                                 numbered=numbered or (), compare=b.log is not None,
-                                through=b.through)
+                                through=b.through, through_last=b.through_last)
 
 
 def document_bytes(b: Briefing, fmt: str, template: str = "a4-chronology") -> bytes:

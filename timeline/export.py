@@ -29,7 +29,7 @@ import plotly.graph_objects as go
 
 from . import feeds, figures, labels
 from .load import log_updated
-from .model import Vocabulary
+from .model import PartialDate, Vocabulary
 from .outlook import coverage_of
 from .query import Filters, describe_filters, window
 from .tables import chronology, header, publishers, source_line
@@ -76,6 +76,7 @@ class Briefing:
     log_updated: str | None = None       # last update of the log
     group: str = "country"
     through: str | None = None           # the log's coverage: events through this date
+    through_last: dt.date | None = None  # ... its last day (a digest running past it says so)
     past_due: int = 0                    # planned events of the log past their date, outcome not confirmed
     include_past: bool = False           # calendar (ics): also events that are over, not only what is ahead
     labels: int | None = None            # key events labelled on charts (None: as many as the template holds)
@@ -123,8 +124,9 @@ def log_facts(meta: dict, events: pd.DataFrame, lang: str = "en", today: dt.date
     """What a briefing says about the whole log (its size, last update, coverage date in `lang` and
     past-due count as of `today`): keyword arguments of `Briefing`, for the command line and the app."""
     coverage = coverage_of(meta, events, today)
+    last = PartialDate.parse(coverage.through).last if coverage.through else None
     return {"log_size": len(events), "log_updated": log_updated(meta, events), "through": coverage.label(lang),
-            "past_due": coverage.past_due}
+            "through_last": last, "past_due": coverage.past_due}
 
 
 def default_title(filters: Filters, vocab: Vocabulary, lang: str) -> str:
