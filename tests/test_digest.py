@@ -132,10 +132,13 @@ def test_a_period_running_past_the_logs_coverage_says_later_events_are_not_in_it
     covered = dt.date(2026, 6, 12)
     past = digest.build_digest(log, Filters(date_from="2026-01"), vocab, "ja", dt.date(2026, 11, 29),
                                through="2026年6月12日", through_last=covered)
-    assert "収録は2026年6月12日まで（それ以後の出来事は未収録）" in digest.markdown(past)
+    # fewer entries after the coverage date are not fewer events: no comparison with the previous period
+    assert "収録は2026年6月12日まで（それ以後の出来事は未収録のため、前の期間との比較はしない）" \
+        in digest.markdown(past)
+    assert past.previous is None and past.events.before is None
     inside = digest.build_digest(log, Filters(date_from="2026-01", date_to="2026-03"), vocab, "ja",
                                  dt.date(2026, 11, 29), through="2026年6月12日", through_last=covered)
-    assert "未収録" not in digest.markdown(inside)
+    assert "未収録" not in digest.markdown(inside) and inside.previous is not None
 
 
 def test_unconfirmed_events_are_past_due_not_developments(log, vocab):

@@ -149,7 +149,10 @@ def build_digest(log: pd.DataFrame, filters: Filters, vocab: Vocabulary, lang: s
     lo, hi = period if period else (None, pd.Timestamp(today))
     done = developments(view, lo, hi)
     before, prev = None, None
-    if compare and filters.date_from and period:
+    # a period that runs past the log's coverage would count fewer events for want of entries, not of
+    # events: it is not compared (period_lines says why)
+    beyond = bool(period and through_last and hi.date() > through_last)
+    if compare and filters.date_from and period and not beyond:
         prev = previous_period(lo, hi)
         undated = dataclasses.replace(filters, date_from=prev[0].date().isoformat(),
                                       date_to=prev[1].date().isoformat())
