@@ -65,3 +65,16 @@ def test_comparison_figure_says_what_it_compares(log, vocab, lang):
     subtitle = fig.layout.title.subtitle.text
     assert ("1 Jun 2025" if lang == "en" else "2025年6月1日") in subtitle
     assert str(c.totals[1]) in subtitle
+
+
+def test_the_compare_tab_says_when_its_window_runs_past_the_logs_coverage(vocab):
+    from timeline.query import ViewState
+    from timeline.web.callbacks import compare_panel
+
+    events = load_events(ROOT / "events.yaml", vocab)
+    meta, today = {"coverage": {"through": "2026-06-12"}}, dt.date(2026, 11, 29)
+    past = compare_panel(events, ViewState(lang="ja", filters=Filters(date_from="2026-03")), vocab, today, meta)
+    assert past[0].id == "compare-coverage" and "収録は2026年6月12日まで" in past[0].children
+    inside = compare_panel(events, ViewState(lang="ja", filters=Filters(date_from="2026-01", date_to="2026-05")),
+                           vocab, today, meta)
+    assert all(getattr(part, "id", None) != "compare-coverage" for part in inside)

@@ -12,6 +12,7 @@ import flask
 from dash import ALL, Input, Output, State, callback_context, dcc, html, no_update
 
 from .. import compare, digest, documents, export, figures, load, outputs, tables
+from ..model import PartialDate
 from ..outlook import coverage_of, outlook_events, past_due
 from ..query import (
     FILTER_BY_NAME,
@@ -345,7 +346,8 @@ def _register_panels(app, source: LogSource, today_fn) -> None:
     panels = {
         "outlook": (ids.OUTLOOK, lambda state: outlook_panel(source.current().events, state, vocab, today_fn())),
         "briefing": (ids.BRIEFING, lambda state: briefing_text(source, state, today_fn())),
-        "compare": (ids.COMPARE, lambda state: compare_panel(source.current().events, state, vocab, today_fn())),
+        "compare": (ids.COMPARE, lambda state: compare_panel(source.current().events, state, vocab, today_fn(),
+                                                             source.current().meta)),
     }
     for name, (target, build) in panels.items():
         _register_panel(app, source, name, target, build)
@@ -408,12 +410,18 @@ def briefing_text(source: LogSource, state: ViewState, today: dt.date) -> str:
     return digest.plain_text(documents.briefing_digest(b))
 
 
-def compare_panel(events, state: ViewState, vocab, today: dt.date) -> list:
+def compare_panel(events, state: ViewState, vocab, today: dt.date, meta: dict | None = None) -> list:
     """The compare tab: the view's window of the whole log against the window before
     (compare.comparison_figure's bars side by side), then the window's country x theme counts as a table
-    (the app's Plotly bundle has no heat maps)."""
+    (the app's Plotly bundle has no heat maps). A window that runs past the log's coverage (`meta`)
+    says that its counts are low for want of entries."""
     lang = state.lang
     c = compare.compare(events, state.filters, vocab, today)
+    cov = coverage_of(meta or {}, events, today)
+    warn = []
+    if cov.through and c.current[1] > PartialDate.parse(cov.through).last:
+        warn = [dbc.Alert(t("compare.beyond_coverage", lang, date=cov.label(lang)), color="warning",
+                          className="py-2 small my-2", id="compare-coverage")]
     fig = compare.comparison_figure(c, vocab, lang)
     fig.data = [trace for trace in fig.data if trace.type != "heatmap"]
     for i, (lo, hi) in enumerate(((0.0, 0.28), (0.36, 0.64), (0.72, 1.0)), start=1):
@@ -423,8 +431,8 @@ def compare_panel(events, state: ViewState, vocab, today: dt.date) -> list:
         fig.layout.annotations[i - 1].update(x=lo, y=0.92)
     fig.layout.annotations = fig.layout.annotations[:3]
     fig.update_layout(width=None, height=480, autosize=True, xaxis4=None, yaxis4=None)
-    return [dcc.Graph(id="compare-graph", figure=fig, config=graph_config(lang, "korea-comparison", 480)),
-            _heat_table(c, vocab, lang)]
+    return warn + [dcc.Graph(id="compare-graph", figure=fig, config=graph_config(lang, "korea-comparison", 480)),
+                   _heat_table(c, vocab, lang)]
 
 
 def _heat_table(c, vocab, lang: str):
