@@ -146,7 +146,8 @@ def comparison_figure(c: Comparison, vocab: Vocabulary, lang: str = "en", width:
         "font": {"family": figures.FONT, "size": 12},
         "title": {"text": f"<b>{figures.esc(head)}</b>", "x": 0.012, "xanchor": "left", "y": 0.975,
                   "yanchor": "top", "font": {"size": 22},
-                  "subtitle": {"text": figures.esc(sub), "font": {"size": 13, "color": "#555"}}},
+                  "subtitle": {"text": "<br>".join(figures.esc(x) for x in sub.split("<br>")),  # two lines
+                               "font": {"size": 13, "color": "#555"}}},
         "margin": {"l": 20, "r": 20, "t": 130, "b": FOOTER_PX if footer else 30},
         "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.055, "yanchor": "bottom",
                    "font": {"size": 12}},
