@@ -424,7 +424,8 @@ def compare_panel(events, state: ViewState, vocab, today: dt.date, meta: dict | 
                           className="py-2 small my-2", id="compare-coverage")]
     fig = compare.comparison_figure(c, vocab, lang)
     fig.data = [trace for trace in fig.data if trace.type != "heatmap"]
-    for i, (lo, hi) in enumerate(((0.0, 0.28), (0.36, 0.64), (0.72, 1.0)), start=1):
+    # room between the panels for the next panel's names (up to ~150 px in the app's narrower chart)
+    for i, (lo, hi) in enumerate(((0.0, 0.22), (0.39, 0.61), (0.78, 1.0)), start=1):
         suffix = "" if i == 1 else str(i)
         fig.layout[f"xaxis{suffix}"].domain = [lo, hi]
         fig.layout[f"yaxis{suffix}"].domain = [0.0, 0.9]
@@ -442,8 +443,9 @@ def _heat_table(c, vocab, lang: str):
     head = [html.Th(t("compare.by_heat", lang))] + [html.Th(vocab.label("theme", k, lang)) for k in heat.columns]
     body = [html.Tr([html.Th(vocab.label("country", k, lang))] + [html.Td(int(v)) for v in row])
             for k, row in zip(heat.index, heat.to_numpy().tolist(), strict=True)]
-    return dbc.Table([html.Thead(html.Tr(head)), html.Tbody(body)], size="sm", bordered=True, id="compare-heat",
-                     className="small w-auto")
+    # scrolls inside its own box: a wide table must not make the whole page scroll sideways
+    return html.Div(dbc.Table([html.Thead(html.Tr(head)), html.Tbody(body)], size="sm", bordered=True,
+                              id="compare-heat", className="small w-auto"), className="table-responsive")
 
 
 def _event_list(df, vocab, lang: str, list_id: str) -> html.Ul:
