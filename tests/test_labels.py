@@ -181,3 +181,9 @@ def test_app_timeline_bands(logs, vocab):
                                   as_dict=True)
     texts = [a["text"] for a in fig["layout"]["annotations"]]
     assert "Lee Jae-myung" in texts and "Takaichi" in texts and "US–ROK exercises" in texts
+
+
+def test_a_japanese_label_breaks_at_a_phrase_not_before_its_last_character():
+    from timeline.labels import wrap
+
+    assert wrap("金正恩氏、北京の軍事パレード参列") == ["金正恩氏、北京の", "軍事パレード参列"]

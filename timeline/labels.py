@@ -102,7 +102,8 @@ def wrap(text: str, max_em: float = LINE_EM, max_lines: int = MAX_LINES) -> list
         if line and sum(map(char_em, (line + token).rstrip())) > max_em:
             if wide:  # move back to the last phrase boundary (after a particle or 、) when it is near
                 k = max((i + 1 for i, c in enumerate(line[:-1]) if c in _PARTICLES or c in _BREAK_AFTER), default=0)
-                if k >= len(line) * 0.6:
+                # a boundary in the line's last 60%: "北京の / 軍事パレード参列", not "…パレード参 / 列"
+                if k >= len(line) * 0.4:
                     line, token = line[:k], line[k:] + token
             lines.append(line.rstrip())
             line = ""
