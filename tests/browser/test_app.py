@@ -182,6 +182,20 @@ def test_labels_and_context_bands_come_from_the_url_and_the_controls(start):
     assert console_errors(duo) == []
 
 
+def test_the_detail_panel_labels_its_event_on_the_timeline_and_takes_the_label_off(start):
+    duo, _ = start(path="/?event=2025-09-kim-beijing")
+    duo.wait_for_text_to_equal(f"#{ids.LABEL_TOGGLE}", "Label it on the timeline", timeout=30)
+    assert not any("Kim Jong Un visits Beijing" in a for a in annotations(duo))
+    click(duo, f"#{ids.LABEL_TOGGLE}")
+    wait_until(lambda: query(duo).get("label") == ["2025-09-kim-beijing"])
+    wait_until(lambda: any("Kim Jong Un visits Beijing" in a for a in annotations(duo)))
+    duo.wait_for_text_to_equal(f"#{ids.LABEL_TOGGLE}", "Remove its label", timeout=30)
+    click(duo, f"#{ids.LABEL_TOGGLE}")
+    wait_until(lambda: "label" not in query(duo))
+    wait_until(lambda: not any("Kim Jong Un visits Beijing" in a for a in annotations(duo)))
+    assert console_errors(duo) == []
+
+
 def test_evidence_filter_table_column_and_detail_line(start, claims_log):
     duo, log = start()
     log.write_text(claims_log.read_text(encoding="utf-8"), encoding="utf-8")

@@ -340,7 +340,8 @@ def _register_panels(app, source: LogSource, today_fn) -> None:
         state, _ = state_of(search, source)
         if not state.event:  # leave a closed panel alone: no change, no needless "closed" to react to
             return (False, None) if is_open else (no_update, no_update)
-        return True, detail_body(source.current().events, state.event, vocab, state.lang, state.filters.query)
+        return True, detail_body(source.current().events, state.event, vocab, state.lang, state.filters.query,
+                                 labelled=state.event in state.label)
 
     # the tabs built only when looked at: tab -> (where it goes, what builds it from the view)
     panels = {
@@ -557,6 +558,14 @@ def _register_client(app) -> None:
         *[Output(ids.tab_button(n), "className") for n in names],
         *[Output(ids.tab_button(n), "aria-selected") for n in names],
         *[Output(ids.tab_panel(n), "hidden") for n in names], Input(ids.TABS, "data"))
+    app.clientside_callback(  # the detail panel's button: the event joins (or leaves) the view's `label` list
+        "function(n, search, id) { if (!n || !id) { return window.dash_clientside.no_update; }"
+        " var p = new URLSearchParams(search || ''), ids = (p.get('label') || '').split(',').filter(Boolean);"
+        " var i = ids.indexOf(id); if (i >= 0) { ids.splice(i, 1); } else { ids.push(id); }"
+        " if (ids.length) { p.set('label', ids.join(',')); } else { p.delete('label'); }"
+        " return '?' + p.toString().replace(/%2C/g, ','); }",
+        Output(ids.URL, "search", allow_duplicate=True), Input(ids.LABEL_TOGGLE, "n_clicks"),
+        State(ids.URL, "search"), State(ids.EVENT, "data"), prevent_initial_call=True)
     app.clientside_callback(  # a phone's width gets a compact timeline (fewer lanes, no range slider)
         "function(_){ return window.innerWidth < 576 ? 'phone' : 'wide'; }",
         Output(ids.VIEWPORT, "data"), Input(ids.URL, "pathname"))

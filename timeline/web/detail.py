@@ -23,7 +23,10 @@ def marked(text: str, query: str, vocab: Vocabulary) -> list:
     return [x for x in out + [text[at:]] if x != ""]
 
 
-def detail_body(events: pd.DataFrame, event_id: str, vocab: Vocabulary, lang: str, query: str = ""):
+def detail_body(events: pd.DataFrame, event_id: str, vocab: Vocabulary, lang: str, query: str = "",
+                labelled: bool = False):
+    """The detail panel of one event; `labelled`: the view labels it on the timeline (the button then
+    takes the label off)."""
     match = events[events["id"] == event_id]
     if match.empty:
         return html.P(t("detail.missing", lang))
@@ -41,8 +44,11 @@ def detail_body(events: pd.DataFrame, event_id: str, vocab: Vocabulary, lang: st
         facts.append((header("evidence", lang),
                       html.Span(evidence_label(r["evidence"], r.get("claimed_by", ""), vocab, lang),
                                 id="detail-evidence")))
+    toggle = dbc.Button(t("detail.label_remove" if labelled else "detail.label_add", lang), id=ids.LABEL_TOGGLE,
+                        size="sm", color="secondary", outline=True, className="mb-2", n_clicks=0)
     body = [
         html.H5(marked(title, query, vocab), id="detail-title", tabIndex="-1"),
+        toggle,
         html.Div([html.Strong(date_label(r, lang)), html.Span(f"  ({t('detail.' + r['precision'], lang)})",
                                                                className="text-muted small")], className="mb-2"),
         html.Dl(sum(([html.Dt(k, className="col-4 small"), html.Dd(v, className="col-8 small mb-1")]

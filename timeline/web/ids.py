@@ -63,3 +63,4 @@ def tab_button(name: str) -> str:
 
 def tab_panel(name: str) -> str:
     return f"panel-{name}"
+LABEL_TOGGLE = "label-toggle"   # the detail panel's button: label this event on the timeline, or not
