@@ -152,7 +152,7 @@ def test_a_big_view_is_a_few_paths_with_every_marker_and_no_hover_texts(tmp_path
     fig = figures.timeline_figure(load_events(path, vocab), vocab, "en", today=TODAY, as_dict=True)
     chart = static_chart(fig, "chart")
     markers = sum(sum(v is not None for v in t["x"]) for t in fig["data"]
-                  if t.get("mode") == "markers" and t.get("name") not in ("new", "selected"))
+                  if t.get("mode") == "markers" and t.get("name") not in figures.RINGS)
     assert markers > MAX_ELEMENTS and chart["html"].count("h0") == markers
     assert chart["hover"] == [] and "<circle" not in chart["html"] and "<use" not in chart["html"]
     assert chart["html"].count("<path d=") < 300 < markers / 10

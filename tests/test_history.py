@@ -48,14 +48,7 @@ def test_diff_command_and_since_a_git_revision(versions, tmp_path, capsys):
     old, new = versions
     assert main(["diff", str(old), str(new), "--format", "json"]) == 0
     assert '"2025-10-new"' in capsys.readouterr().out
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    log = repo / "events.yaml"
-    git = ["git", "-C", str(repo), "-c", "user.email=t@example.org", "-c", "user.name=t"]
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    log.write_text(old.read_text())
-    subprocess.run(git + ["add", "."], check=True)
-    subprocess.run(git + ["commit", "-qm", "one"], check=True)
+    _, log = _one_commit(old, tmp_path)
     log.write_text(new.read_text())
     assert main(["diff", "--since", "HEAD", "--events", str(log)]) == 0
     assert "New event" in capsys.readouterr().out

@@ -512,7 +512,7 @@ def timeline_figure(df: pd.DataFrame, vocab: Vocabulary, lang: str = "en", group
     if labels is not None or label_ids:
         _add_labels(layout, p, lang, labels or 0, label_ids, today)
     if periods and layout["xaxis"]["range"] is not None:
-        _add_bands(layout, periods, vocab, lang)
+        _add_bands(layout, periods, vocab, lang, frame.plot_px if frame else None)
     if title:
         layout["title"] = {"text": esc(title), "x": 0.01}
     if frame:
@@ -542,12 +542,12 @@ def _add_labels(layout: dict, p: Placed, lang: str, n: int, label_ids: tuple[str
     layout["shapes"] += shapes
 
 
-def _add_bands(layout: dict, periods, vocab: Vocabulary, lang: str) -> None:
-    """The context strip on top of the app's lanes: the plot grows by its rows."""
+def _add_bands(layout: dict, periods, vocab: Vocabulary, lang: str, plot_px_of=None) -> None:
+    """The context strip on top of the app's lanes: the plot grows by its rows. `plot_px_of`: the
+    plot's height for a figure height (AppFrame.plot_px), else about 60 px less than the figure."""
     strip_px = len(band_rows(periods)) * BAND_ROW_PX
     layout["height"] += strip_px + 8
-    m = layout["margin"]
-    plot_px = layout["height"] - (m["t"] + m["b"] if m.get("autoexpand") is False else 60)
+    plot_px = plot_px_of(layout["height"]) if plot_px_of else layout["height"] - 60
     share = (strip_px + 8) / plot_px
     layout["yaxis"]["domain"] = [0, 1 - share]
     shapes, annotations = band_parts(periods, vocab, lang, layout["xaxis"]["range"], (1 - strip_px / plot_px, 1),

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .datetick import date_ticks, dtick
+from .figures import RINGS
 
 MIN_PLOT_PX = 200        # the narrowest plot the date ticks are drawn for (a phone's view is compact: not drawn)
 LINE_HEIGHT = 1.3        # Plotly's line spacing, in em
@@ -31,7 +32,7 @@ AXIS_COLOR = "#2a3f5f"   # the plotly_white template's axis text
 DASHES = {"dash": 3, "dot": 1}
 MAX_ELEMENTS = 6000      # above this many markers the first paint draws them as a few paths (`_compact`)
 COMPACT_WIDTH = 100_000  # the scaled box of a compact first paint: x in 1/1000 of a percent
-RING_NAMES = ("new", "selected")
+RING_NAMES = tuple(RINGS)   # the overlay rings ("new", "selected"): not drawn in a compact first paint
 
 
 @dataclass(frozen=True)
